@@ -1,0 +1,61 @@
+# Loss to Launch: `make book` builds the executed HTML book, `make test` runs every check.
+# Everything runs inside .venv, created from the pinned requirements.txt on first use.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# nbgrader calls `alembic`; jupyter-book and nbgrader spawn kernels: the venv's bin must come first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.DEFAULT_GOAL := help
+.PHONY: help venv book exercises check test test-fast bench clean clean-venv
+
+help: ## list the targets
+	@echo "Loss to Launch: make targets"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@bash .ci/check-python "$(PYTHON)"
+	@if [ -d $(VENV) ] && ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
+	  echo "error: $(VENV) exists but its python does not run (moved or made by another Python)."; \
+	  echo "fix:   make clean-venv && make venv"; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create .venv from the pinned requirements (once)
+	@$(BIN)/python -c 'import sys' 2>/dev/null || { echo "error: $(VENV) is broken; fix: make clean-venv && make venv"; exit 1; }
+
+exercises: venv ## regenerate exercises/*.ipynb (nbgrader release) and chapters/*.ipynb
+	$(BIN)/python -m coursekit generate
+
+book: exercises ## build the executed HTML book into _build/html (cached: unchanged chapters are not re-run)
+	$(BIN)/jupyter-book build --warningiserror --keep-going . 
+	@echo "Book: file://$(CURDIR)/_build/html/index.html"
+
+check: venv ## generated files fresh, no solutions in student notebooks
+	$(BIN)/python -m coursekit check
+
+test: venv ## the whole test suite (builds the book, executes every chapter, grades every exercise)
+	$(BIN)/python -m pytest
+
+test-fast: venv ## tests that need no TensorFlow notebook run
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: venv ## time each chapter and each solution's autograde; writes benchmarks/results.{json,md}
+	$(BIN)/python -m coursekit bench
+
+clean: ## remove build outputs (keeps .venv)
+	rm -rf _build .pytest_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+clean-venv: ## remove .venv
+	rm -rf $(VENV)

@@ -1,0 +1,110 @@
+"""`coursekit`: the maintainer and instructor command line (a thin layer over the modules)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import generate, leaks
+from .paths import chapters, exercises, repo_root
+from .sources import SourceError
+
+
+def _pick(items, names):
+    if not names:
+        return items
+    chosen = [i for i in items if i.name in names or i.name[:2] in names]
+    missing = set(names) - {i.name for i in chosen} - {i.name[:2] for i in chosen}
+    if missing:
+        raise SystemExit(f"unknown name(s): {sorted(missing)}; known: {[i.name for i in items]}")
+    return chosen
+
+
+def cmd_generate(args) -> int:
+    try:
+        report = generate.write_all()
+    except SourceError as exc:
+        print(f"error: {exc}\nNothing was written.", file=sys.stderr)
+        return 2
+    for p in report.written:
+        print(f"wrote     {p.relative_to(repo_root())}")
+    print(f"{len(report.written)} written, {len(report.unchanged)} unchanged")
+    return 0
+
+
+def cmd_check(args) -> int:
+    problems = generate.stale_files() + leaks.scan_exercises()
+    if args.html:
+        html = repo_root() / "_build" / "html"
+        problems += leaks.scan_tree(html) if html.exists() else [f"{html}: not built"]
+    for p in problems:
+        print(p)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def cmd_run_chapter(args) -> int:
+    from .execute import budget_seconds, execute
+
+    status = 0
+    for ch in _pick(chapters(), args.names):
+        _, run = execute(ch.source)
+        budget = budget_seconds(ch.source)
+        flag = "ok" if run.error is None and run.seconds <= budget and not run.stderr_unexplained else "PROBLEM"
+        print(f"{ch.name}: {run.seconds:.1f} s (budget {budget:.0f} s) {flag}")
+        if run.error:
+            print(run.error)
+        for line in run.stderr_unexplained:
+            print(f"  unexplained stderr: {line}")
+        status |= flag != "ok"
+    return status
+
+
+def cmd_grade_check(args) -> int:
+    from .gradecheck import check_exercise
+
+    status = 0
+    for ex in _pick(exercises(), args.names):
+        r = check_exercise(ex)
+        want = {"solution": r.max_points, "blank": 0.0, "partial": r.first_task_points}
+        for student, expected in want.items():
+            got = r.grades[student].score
+            ok = abs(got - expected) < 1e-9
+            status |= not ok
+            detail = ", ".join(f"{t.grade_id}={t.score:g}/{t.max_score:g}" for t in r.grades[student].tests)
+            print(f"{ex.name} {student:8s}: {got:g}/{r.max_points:g} (expected {expected:g}) {'ok' if ok else 'WRONG'}  [{detail}]")
+        print(f"{ex.name}: autograde of 3 submissions took {r.autograde_seconds:.1f} s")
+    return status
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    run_bench(chapter_names=args.names, skip_grading=args.no_grading)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coursekit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("generate", help="write exercises/*.ipynb (nbgrader release) and chapters/*.ipynb").set_defaults(func=cmd_generate)
+    p = sub.add_parser("check", help="stale generated files and solution leaks")
+    p.add_argument("--html", action="store_true", help="also scan _build/html")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("run-chapter", help="execute chapters in a fresh kernel; time vs budget, stderr check")
+    p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
+    p.set_defaults(func=cmd_run_chapter)
+    p = sub.add_parser("grade-check", help="autograde solution / blank / partial with real nbgrader")
+    p.add_argument("names", nargs="*", help="exercise names or numbers (default: all)")
+    p.set_defaults(func=cmd_grade_check)
+    p = sub.add_parser("bench", help="time chapters and autograding; write benchmarks/results.{json,md}")
+    p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
+    p.add_argument("--no-grading", action="store_true")
+    p.set_defaults(func=cmd_bench)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

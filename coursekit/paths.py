@@ -1,0 +1,65 @@
+"""Where things live in the repository, and how sources map to generated files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def repo_root() -> Path:
+    """The course repository: $COURSE_ROOT if set, else the checkout this package lives in."""
+    env = os.environ.get("COURSE_ROOT")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+def venv_bin() -> Path:
+    """The bin directory of the running interpreter (nbgrader needs `alembic` on PATH)."""
+    return Path(sys.executable).parent
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for subprocesses: the venv's bin first on PATH, quiet TensorFlow."""
+    env = dict(os.environ)
+    env["PATH"] = f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONHASHSEED", "0")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise: `solutions/<name>.py` is the source of `exercises/<name>.ipynb`."""
+
+    name: str
+    source: Path
+    student: Path
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter: `chapters/<name>.md` is the source of the launchable `chapters/<name>.ipynb`."""
+
+    name: str
+    source: Path
+    notebook: Path
+
+
+def exercises(root: Path | None = None) -> list[Exercise]:
+    root = root or repo_root()
+    return [
+        Exercise(p.stem, p, root / "exercises" / f"{p.stem}.ipynb")
+        for p in sorted((root / "solutions").glob("[0-9][0-9]_*.py"))
+    ]
+
+
+def chapters(root: Path | None = None) -> list[Chapter]:
+    root = root or repo_root()
+    return [
+        Chapter(p.stem, p, p.with_suffix(".ipynb"))
+        for p in sorted((root / "chapters").glob("[0-9][0-9]_*.md"))
+    ]
