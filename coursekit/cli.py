@@ -55,6 +55,8 @@ def cmd_run_chapter(args) -> int:
         print(f"{ch.name}: {run.seconds:.1f} s (budget {budget:.0f} s) {flag}")
         if run.error:
             print(run.error)
+        for secs, num, first in run.slowest_cells:
+            print(f"  {secs:6.1f} s  cell {num:3d}: {first}")
         for line in run.stderr_unexplained:
             print(f"  unexplained stderr: {line}")
         status |= flag != "ok"

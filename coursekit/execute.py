@@ -35,6 +35,22 @@ class Execution:
     seconds: float
     error: str | None
     stderr_unexplained: list[str] = field(default_factory=list)
+    slowest_cells: list[tuple[float, int, str]] = field(default_factory=list)  # (seconds, cell number, first line)
+
+
+def cell_seconds(nb: nbformat.NotebookNode) -> list[tuple[float, int, str]]:
+    """Per-cell wall time from nbclient's timing metadata, slowest first."""
+    from datetime import datetime
+
+    out = []
+    for i, cell in enumerate(nb.cells):
+        t = cell.get("metadata", {}).get("execution", {})
+        start, end = t.get("iopub.execute_input"), t.get("shell.execute_reply")
+        if start and end:
+            seconds = (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+            first = next((l for l in cell.source.splitlines() if l.strip() and not l.startswith("---")), "")
+            out.append((seconds, i + 1, first[:60]))
+    return sorted(out, reverse=True)
 
 
 def stderr_problems(nb: nbformat.NotebookNode) -> list[str]:
@@ -58,4 +74,4 @@ def execute(md: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, Execut
         except Exception as exc:  # CellExecutionError and timeouts: report, do not hide
             error = f"{type(exc).__name__}: {exc}"[-3000:]
         seconds = time.perf_counter() - t0
-    return nb, Execution(seconds, error, stderr_problems(nb))
+    return nb, Execution(seconds, error, stderr_problems(nb), cell_seconds(nb)[:5])

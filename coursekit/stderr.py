@@ -16,16 +16,16 @@ import re
 TF_STDERR_LINES = [
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR",
     # absl/glog lines: I0000 00:00:1795332965.547157    2338 port.cc:153] ...
-    r"[IWE]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w./-]+:\d+\] .*",
+    r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w./-]+:\d+\] .*",
     r"To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags\.",
-    r"",
+    r"",  # blank lines
 ]
 
 LINE_PATTERN = re.compile("^(?:" + "|".join(TF_STDERR_LINES) + ")$")
 
 # nbgrader's IgnorePattern drops a whole stderr output when re.search finds the pattern in it.
 NBGRADER_IGNORE_PATTERN = (
-    r"absl::InitializeLog|^[IWE]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w./-]+:\d+\]"
+    r"absl::InitializeLog|^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w./-]+:\d+\]"
     r"|rebuild TensorFlow with the appropriate compiler flags"
 )
 
