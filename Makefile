@@ -9,7 +9,6 @@ STAMP := $(VENV)/.installed
 # nbgrader calls `alembic`; jupyter-book and nbgrader spawn kernels: the venv's bin must come first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help

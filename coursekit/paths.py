@@ -27,7 +27,6 @@ def tool_env() -> dict[str, str]:
     env["PATH"] = f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("PYTHONHASHSEED", "0")
-    env.setdefault("MPLBACKEND", "Agg")
     return env
 
 

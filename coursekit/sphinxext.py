@@ -1,0 +1,78 @@
+"""Sphinx extension for the book: measured run times on every chapter and exercise page.
+
+The numbers come from `benchmarks/results.json` (written by `make bench`), never typed by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docutils import nodes
+
+from .bench import load_results, results_path
+from .paths import repo_root
+
+PAGE = re.compile(r"^(chapters|exercises)/(\d\d_[a-z0-9_]+)$")
+
+
+def _line(kind: str, name: str, results: dict) -> str:
+    when = results.get("date", "")
+    cpus = results.get("machine", {}).get("cpus", "?")
+    if kind == "chapters":
+        r = results.get("chapters", {}).get(name)
+        if not r or r.get("seconds") is None:
+            return "Run time: not measured yet (run `make bench`)."
+        return (f"⏱ This chapter runs in about {r['seconds']:.0f} s on a {cpus}-core CPU "
+                f"(measured by `make bench` on {when}; budget {r['budget_seconds']:.0f} s).")
+    from .sources import read_source, tasks
+
+    source = repo_root() / "solutions" / f"{name}.py"
+    points = ""
+    if source.exists():
+        t = tasks(read_source(source))
+        points = f"{len(t)} tasks, {sum(x['points'] for x in t):g} points, autograded. "
+    r = results.get("exercises", {}).get(name)
+    timing = (f"Grading a complete solution takes about {r['autograde_seconds']:.0f} s on a {cpus}-core CPU "
+              f"(measured on {when})." if r and r.get("autograde_seconds") else "Grading time: not measured yet.")
+    return f"📝 {points}{timing}"
+
+
+def _insert(app, doctree) -> None:
+    m = PAGE.match(app.env.docname)
+    if not m:
+        return
+    app.env.note_dependency(str(results_path()))
+    text = _line(m.group(1), m.group(2), load_results())
+    para = nodes.paragraph(text=text, classes=["course-runtime"])
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    title = next(iter(section.findall(nodes.title)), None)
+    section.insert(section.index(title) + 1 if title is not None else 0, para)
+
+
+BENCH_TABLE = "<!-- bench-table -->"
+
+
+def bench_table(results: dict) -> str:
+    """Markdown table of measured chapter and grading times (for the instructors' page)."""
+    rows = ["| Chapter | Runs in (s) | Budget (s) | Solution autograde (s) |", "|---|---:|---:|---:|"]
+    for name, r in sorted(results.get("chapters", {}).items()):
+        g = results.get("exercises", {}).get(name, {})
+        rows.append(f"| {name} | {r.get('seconds', '—')} | {r.get('budget_seconds', '—')} | {g.get('autograde_seconds', '—')} |")
+    m = results.get("machine", {})
+    rows.append("")
+    rows.append(f"Measured by `make bench` on {results.get('date', '—')} ({m.get('cpus', '?')} CPUs).")
+    return "\n".join(rows)
+
+
+def _source_read(app, docname, source) -> None:
+    if BENCH_TABLE in source[0]:
+        app.env.note_dependency(str(results_path()))
+        source[0] = source[0].replace(BENCH_TABLE, bench_table(load_results()))
+
+
+def setup(app):
+    app.connect("doctree-read", _insert)
+    app.connect("source-read", _source_read)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
