@@ -17,18 +17,25 @@ def _regions(source: str, begin: str, end: str) -> list[str]:
     return re.findall(rf"### {begin}\n(.*?)### {end}", source, flags=re.S)
 
 
+def _strip_regions(source: str) -> str:
+    """What learners are meant to see: the source without solution and hidden-test regions."""
+    source = re.sub(r"### BEGIN SOLUTION\n.*?### END SOLUTION", "", source, flags=re.S)
+    return re.sub(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", "", source, flags=re.S)
+
+
 def secret_lines(root: Path | None = None) -> dict[str, str]:
     """Distinctive lines of every solution region and hidden-test region -> where they come from."""
     out: dict[str, str] = {}
     for ex in exercises(root):
         nb = read_source(ex.source)
+        public = {line.strip() for cell in nb.cells for line in _strip_regions(cell.source).splitlines()}
         for cell in nb.cells:
             for kind, (b, e) in {"solution": ("BEGIN SOLUTION", "END SOLUTION"),
                                  "hidden test": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}.items():
                 for region in _regions(cell.source, b, e):
                     for line in region.splitlines():
                         line = line.strip()
-                        if len(line) >= MIN_LINE and not line.startswith("#"):
+                        if len(line) >= MIN_LINE and not line.startswith("#") and line not in public:
                             out.setdefault(line, f"{ex.source.name} ({kind})")
     return out
 

@@ -1,0 +1,44 @@
+"""Shared fixtures: the repository, the course's chapters and exercises, and one book build per session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coursekit.paths import chapters, exercises, tool_env  # noqa: E402
+
+# nbgrader runs `alembic`, and kernels must come from this venv: its bin goes first on PATH.
+os.environ["PATH"] = tool_env()["PATH"]
+
+CHAPTERS = chapters(ROOT)
+EXERCISES = exercises(ROOT)
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def book(root) -> Path:
+    """Build the executed book once per session (jupyter-cache: unchanged chapters are not re-run)."""
+    subprocess.run([sys.executable, "-m", "coursekit", "generate"], cwd=root, check=True, env=tool_env(),
+                   capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", "--warningiserror", "--keep-going", "."],
+        cwd=root, env=tool_env(), capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, f"jupyter-book build failed:\n{(proc.stdout + proc.stderr)[-6000:]}"
+    return root / "_build" / "html"
+
+
+def pytest_collection_modifyitems(items):
+    """Fast checks first, the book build and TensorFlow grading last (they share the session's book fixture)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
