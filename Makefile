@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book exercises check test test-fast bench clean clean-venv
+.PHONY: help venv system-deps book exercises check test test-fast bench clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -33,6 +33,9 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP) ## create .venv from the pinned requirements (once)
 	@$(BIN)/python -c 'import sys' 2>/dev/null || { echo "error: $(VENV) is broken; fix: make clean-venv && make venv"; exit 1; }
 
+system-deps: ## install the Debian packages the tests drive (chromium) when missing and root
+	@bash .ci/system-deps
+
 exercises: venv ## regenerate exercises/*.ipynb (nbgrader release) and chapters/*.ipynb
 	$(BIN)/python -m coursekit generate
 
@@ -43,7 +46,7 @@ book: exercises ## build the executed HTML book into _build/html (cached: unchan
 check: venv ## generated files fresh, no solutions in student notebooks
 	$(BIN)/python -m coursekit check
 
-test: venv ## the whole test suite (builds the book, executes every chapter, grades every exercise)
+test: venv system-deps ## the whole test suite (builds the book, executes every chapter, grades every exercise)
 	$(BIN)/python -m pytest
 
 test-fast: venv ## tests that need no TensorFlow notebook run

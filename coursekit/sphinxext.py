@@ -72,7 +72,20 @@ def _source_read(app, docname, source) -> None:
         source[0] = source[0].replace(BENCH_TABLE, bench_table(load_results()))
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """sphinx-thebe 0.3.1 registers its inline configuration script twice under Jupyter Book 1, and the second
+    `const THEBE_JS_URL` is a console error on every page. Keep the first of identical script entries."""
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        key = (getattr(js, "filename", str(js)) or None, tuple(sorted((getattr(js, "attributes", {}) or {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
 def setup(app):
+    app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the themes have added theirs
     app.connect("doctree-read", _insert)
     app.connect("source-read", _source_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
