@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps book exercises check test test-fast bench clean clean-venv
+.PHONY: help venv system-deps doctor book book-solutions book-zip exercises check test test-fast bench clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -42,6 +42,17 @@ exercises: venv ## regenerate exercises/*.ipynb (nbgrader release) and chapters/
 book: exercises ## build the executed HTML book into _build/html (cached: unchanged chapters are not re-run)
 	$(BIN)/jupyter-book build --warningiserror --keep-going . 
 	@echo "Book: file://$(CURDIR)/_build/html/index.html"
+
+book-solutions: book ## the instructors' solutions edition, built into _build/solutions-edition (never published)
+	$(BIN)/python -m coursekit solutions-edition
+
+book-zip: book ## zip the built book for offline classroom use: _build/loss-to-launch-book.zip
+	rm -rf _build/zip && mkdir -p _build/zip && cp -r _build/html _build/zip/loss-to-launch-book
+	cd _build/zip && $(CURDIR)/$(BIN)/python -m zipfile -c ../loss-to-launch-book.zip loss-to-launch-book && cd .. && rm -rf zip
+	@echo "Offline book: _build/loss-to-launch-book.zip (open loss-to-launch-book/index.html after unzipping)"
+
+doctor: venv ## check this environment (Python, pinned packages, TensorFlow + device, kernel) with a fix per problem
+	$(BIN)/python -m coursekit doctor
 
 check: venv ## generated files fresh, no solutions in student notebooks
 	$(BIN)/python -m coursekit check

@@ -87,6 +87,22 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from .doctor import report, run_checks
+
+    text, status = report(run_checks())
+    print(text)
+    return status
+
+
+def cmd_solutions_edition(args) -> int:
+    from .editions import build_solutions_edition
+
+    html = build_solutions_edition()
+    print(f"Solutions edition (instructors only, never publish): file://{html}/index.html")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
     p.add_argument("--no-grading", action="store_true")
     p.set_defaults(func=cmd_bench)
+    sub.add_parser("doctor", help="check Python, pinned packages, TensorFlow and device, kernel, tools").set_defaults(func=cmd_doctor)
+    sub.add_parser("solutions-edition", help="build the instructors' solutions edition into _build/solutions-edition").set_defaults(func=cmd_solutions_edition)
     args = parser.parse_args(argv)
     return args.func(args)
 

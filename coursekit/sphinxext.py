@@ -66,10 +66,66 @@ def bench_table(results: dict) -> str:
     return "\n".join(rows)
 
 
+MISTAKES = "<!-- common-mistakes -->"
+PACING = "<!-- pacing-table -->"
+ADMONITION = re.compile(r"```\{admonition\} Common mistakes\n(?::class:[^\n]*\n)?(.*?)\n```", re.S)
+WORDS_PER_MINUTE = 200  # the reading speed MyST uses for its own estimates
+
+
+def _chapter_title(text: str) -> str:
+    m = re.search(r"^# (.+)$", text, re.M)
+    return m.group(1).strip() if m else "?"
+
+
+def common_mistakes() -> str:
+    """Every chapter's "Common mistakes" box, collected, each under a link back to its chapter."""
+    from .paths import chapters
+
+    parts = []
+    for ch in chapters():
+        text = ch.source.read_text(encoding="utf-8")
+        for box in ADMONITION.findall(text):
+            box = re.sub(r"\s*\((?:first|second|third|fourth|fifth|sixth|next|[a-z]+) cells?(?: below)?\)", "", box)
+            box = box.replace(" (demonstrated in the next cell)", "")
+            parts.append(f"## [{_chapter_title(text)}]({ch.source.relative_to(repo_root()).as_posix()})\n\n{box}\n")
+    return "\n".join(parts)
+
+
+def pacing_table(results: dict) -> str:
+    """Reading time (word count at 200 words/min), measured run time and exercise size per chapter."""
+    from .paths import chapters
+    from .sources import read_source, tasks
+
+    rows = ["| Chapter | Reading (min, est.) | Runs in (s, measured) | Exercise | Autograde (s, measured) |",
+            "|---|---:|---:|---|---:|"]
+    for ch in chapters():
+        text = ch.source.read_text(encoding="utf-8")
+        prose = re.sub(r"```.*?```", "", text, flags=re.S)
+        minutes = max(1, round(len(prose.split()) / WORDS_PER_MINUTE))
+        run = results.get("chapters", {}).get(ch.name, {}).get("seconds", "—")
+        source = repo_root() / "solutions" / f"{ch.name}.py"
+        ex = ""
+        if source.exists():
+            t = tasks(read_source(source))
+            ex = f"{len(t)} tasks, {sum(x['points'] for x in t):g} points"
+        grade = results.get("exercises", {}).get(ch.name, {}).get("autograde_seconds", "—")
+        rows.append(f"| [{_chapter_title(text)}]({ch.source.relative_to(repo_root()).as_posix()}) | {minutes} | {run} | {ex} | {grade} |")
+    return "\n".join(rows)
+
+
 def _source_read(app, docname, source) -> None:
     if BENCH_TABLE in source[0]:
         app.env.note_dependency(str(results_path()))
         source[0] = source[0].replace(BENCH_TABLE, bench_table(load_results()))
+    if PACING in source[0]:
+        app.env.note_dependency(str(results_path()))
+        source[0] = source[0].replace(PACING, pacing_table(load_results()))
+    if MISTAKES in source[0]:
+        from .paths import chapters
+
+        for ch in chapters():
+            app.env.note_dependency(str(ch.source))
+        source[0] = source[0].replace(MISTAKES, common_mistakes())
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -1,0 +1,166 @@
+"""Grade one submission with nbgrader, in its own temporary course directory.
+
+This function runs in a worker process (a local process pool, or a Dask worker). It
+copies the master course's skeleton (the gradebook and the assignment's source files)
+into a private temporary folder, places the submission there, and runs nbgrader's
+own ``autograde`` (through ``NbGraderAPI``, in-process, so nbgrader's imports are paid
+once per worker and not once per notebook). The kernel runs in the sandbox from
+:mod:`coursekit.grade_sandbox`. The worker never writes to the master course: the parent
+merges the returned autograded notebook into the one gradebook.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from .grade_sandbox import Limits, bwrap_problem, write_kernelspec
+
+STATUS_GRADED = "graded"
+STATUS_CELL_TIMEOUT = "cell_timeout"  # graded; at least one cell hit the per-cell limit
+STATUS_TIMED_OUT = "timed_out"  # the whole notebook hit its wall-time limit: 0 points
+STATUS_KERNEL_DIED = "kernel_died"  # the kernel exited (os._exit, memory, crash): 0 points
+STATUS_ERROR = "error"  # nbgrader failed for another reason: 0 points
+
+
+@dataclass(frozen=True)
+class GradeJob:
+    assignment: str
+    student: str
+    notebook_json: str  # the (repaired) submission
+    course_root: str  # master course: read here, never written
+    timestamp: str | None
+    limits: Limits
+    ignore_pattern: str
+    late_penalty: str = "none"
+    isolate: bool = True
+
+
+@dataclass
+class GradeResult:
+    student: str
+    status: str
+    seconds: float
+    autograded_json: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)  # grade_id -> points, from the private gradebook
+    error: str = ""
+    worker: str = ""
+
+
+@contextmanager
+def _environ(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _kill_children() -> None:
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+
+
+def _config(root: Path, job: GradeJob):
+    from traitlets.config import Config
+
+    c = Config()
+    c.CourseDirectory.root = str(root)
+    c.Execute.timeout = job.limits.cell_timeout_s
+    c.Execute.execute_retries = 0
+    c.IgnorePattern.enabled = True
+    c.IgnorePattern.pattern = job.ignore_pattern
+    c.LateSubmissionPlugin.penalty_method = job.late_penalty
+    return c
+
+
+def _private_scores(db: Path, assignment: str, student: str) -> dict[str, float]:
+    with sqlite3.connect(db) as con:
+        rows = con.execute(
+            "SELECT gc.name, g.auto_score FROM grade g "
+            "JOIN grade_cells gc ON g.cell_id = gc.id "
+            "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
+            "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
+            "JOIN assignment a ON sa.assignment_id = a.id "
+            "WHERE a.name = ? AND sa.student_id = ?", (assignment, student)).fetchall()
+    return {name: float(score or 0) for name, score in rows}
+
+
+def grade_submission(job: GradeJob) -> GradeResult:
+    """Autograde one submission; never raises (failures come back as a status)."""
+    t0 = time.perf_counter()
+    a, sid = job.assignment, job.student
+    tmp = Path(tempfile.mkdtemp(prefix=f"coursekit-grade-{sid}-"))
+    try:
+        root = tmp / "course"
+        src = Path(job.course_root)
+        (root / "source").mkdir(parents=True)
+        shutil.copytree(src / "source" / a, root / "source" / a)
+        shutil.copy2(src / "gradebook.db", root / "gradebook.db")
+        submitted = root / "submitted" / sid / a
+        submitted.mkdir(parents=True)
+        (submitted / f"{a}.ipynb").write_text(job.notebook_json, encoding="utf-8")
+        if job.timestamp:
+            (submitted / "timestamp.txt").write_text(job.timestamp)
+        workdir = root / "autograded" / sid / a
+        workdir.mkdir(parents=True)  # exists before the kernel starts: the sandbox binds it
+        runtime = tmp / "runtime"
+        runtime.mkdir()
+        isolate = job.isolate and bwrap_problem() is None
+        write_kernelspec(tmp / "kernels", workdir, runtime, job.limits, isolate)
+
+        from nbgrader.apps.api import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        cfg = _config(root, job)
+        api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            _kill_children()
+
+        watchdog = threading.Timer(job.limits.notebook_timeout_s, stop)
+        watchdog.daemon = True
+        with _environ(JUPYTER_PATH=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime)):
+            watchdog.start()
+            try:
+                out = api.autograde(a, sid, force=True, create=True)
+            finally:
+                watchdog.cancel()
+                _kill_children()
+        seconds = time.perf_counter() - t0
+        nb_path = workdir / f"{a}.ipynb"
+        log = (out.get("log") or "") + (out.get("error") or "")
+        if timed_out.is_set():
+            return GradeResult(sid, STATUS_TIMED_OUT, seconds,
+                               error=f"stopped after the notebook limit of {job.limits.notebook_timeout_s} s")
+        if not out["success"] or not nb_path.exists():
+            died = "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower()
+            return GradeResult(sid, STATUS_KERNEL_DIED if died else STATUS_ERROR, seconds, error=log[-3000:])
+        text = nb_path.read_text(encoding="utf-8")
+        status = STATUS_CELL_TIMEOUT if "CellTimeoutError" in text else STATUS_GRADED
+        return GradeResult(sid, status, seconds, autograded_json=text,
+                           scores=_private_scores(root / "gradebook.db", a, sid),
+                           worker=f"{os.uname().nodename}:{os.getpid()}")
+    except Exception as exc:  # noqa: BLE001 - one submission's failure must never stop a class
+        return GradeResult(sid, STATUS_ERROR, time.perf_counter() - t0, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
