@@ -6,6 +6,7 @@ The numbers come from `benchmarks/results.json` (written by `make bench`), never
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from docutils import nodes
 
@@ -15,7 +16,7 @@ from .paths import repo_root
 PAGE = re.compile(r"^(chapters|exercises)/(\d\d_[a-z0-9_]+)$")
 
 
-def _line(kind: str, name: str, results: dict) -> str:
+def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
     when = results.get("date", "")
     cpus = results.get("machine", {}).get("cpus", "?")
     if kind == "chapters":
@@ -26,7 +27,7 @@ def _line(kind: str, name: str, results: dict) -> str:
                 f"(measured by `make bench` on {when}; budget {r['budget_seconds']:.0f} s).")
     from .sources import read_source, tasks
 
-    source = repo_root() / "solutions" / f"{name}.py"
+    source = (root or repo_root()) / "solutions" / f"{name}.py"
     points = ""
     if source.exists():
         t = tasks(read_source(source))
@@ -41,8 +42,9 @@ def _insert(app, doctree) -> None:
     m = PAGE.match(app.env.docname)
     if not m:
         return
-    app.env.note_dependency(str(results_path()))
-    text = _line(m.group(1), m.group(2), load_results())
+    root = Path(app.srcdir)
+    app.env.note_dependency(str(results_path(root)))
+    text = _line(m.group(1), m.group(2), load_results(root), root)
     para = nodes.paragraph(text=text, classes=["course-runtime"])
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
@@ -77,55 +79,56 @@ def _chapter_title(text: str) -> str:
     return m.group(1).strip() if m else "?"
 
 
-def common_mistakes() -> str:
+def common_mistakes(root: Path) -> str:
     """Every chapter's "Common mistakes" box, collected, each under a link back to its chapter."""
     from .paths import chapters
 
     parts = []
-    for ch in chapters():
+    for ch in chapters(root):
         text = ch.source.read_text(encoding="utf-8")
         for box in ADMONITION.findall(text):
             box = re.sub(r"\s*\((?:first|second|third|fourth|fifth|sixth|next|[a-z]+) cells?(?: below)?\)", "", box)
             box = box.replace(" (demonstrated in the next cell)", "")
-            parts.append(f"## [{_chapter_title(text)}]({ch.source.relative_to(repo_root()).as_posix()})\n\n{box}\n")
+            parts.append(f"## [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()})\n\n{box}\n")
     return "\n".join(parts)
 
 
-def pacing_table(results: dict) -> str:
+def pacing_table(results: dict, root: Path) -> str:
     """Reading time (word count at 200 words/min), measured run time and exercise size per chapter."""
     from .paths import chapters
     from .sources import read_source, tasks
 
     rows = ["| Chapter | Reading (min, est.) | Runs in (s, measured) | Exercise | Autograde (s, measured) |",
             "|---|---:|---:|---|---:|"]
-    for ch in chapters():
+    for ch in chapters(root):
         text = ch.source.read_text(encoding="utf-8")
         prose = re.sub(r"```.*?```", "", text, flags=re.S)
         minutes = max(1, round(len(prose.split()) / WORDS_PER_MINUTE))
         run = results.get("chapters", {}).get(ch.name, {}).get("seconds", "—")
-        source = repo_root() / "solutions" / f"{ch.name}.py"
+        source = root / "solutions" / f"{ch.name}.py"
         ex = ""
         if source.exists():
             t = tasks(read_source(source))
             ex = f"{len(t)} tasks, {sum(x['points'] for x in t):g} points"
         grade = results.get("exercises", {}).get(ch.name, {}).get("autograde_seconds", "—")
-        rows.append(f"| [{_chapter_title(text)}]({ch.source.relative_to(repo_root()).as_posix()}) | {minutes} | {run} | {ex} | {grade} |")
+        rows.append(f"| [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()}) | {minutes} | {run} | {ex} | {grade} |")
     return "\n".join(rows)
 
 
 def _source_read(app, docname, source) -> None:
+    root = Path(app.srcdir)  # the book being built, not necessarily the checkout this package came from
     if BENCH_TABLE in source[0]:
-        app.env.note_dependency(str(results_path()))
-        source[0] = source[0].replace(BENCH_TABLE, bench_table(load_results()))
+        app.env.note_dependency(str(results_path(root)))
+        source[0] = source[0].replace(BENCH_TABLE, bench_table(load_results(root)))
     if PACING in source[0]:
-        app.env.note_dependency(str(results_path()))
-        source[0] = source[0].replace(PACING, pacing_table(load_results()))
+        app.env.note_dependency(str(results_path(root)))
+        source[0] = source[0].replace(PACING, pacing_table(load_results(root), root))
     if MISTAKES in source[0]:
         from .paths import chapters
 
-        for ch in chapters():
+        for ch in chapters(root):
             app.env.note_dependency(str(ch.source))
-        source[0] = source[0].replace(MISTAKES, common_mistakes())
+        source[0] = source[0].replace(MISTAKES, common_mistakes(root))
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
