@@ -35,7 +35,7 @@ def secret_lines(root: Path | None = None) -> dict[str, str]:
                 for region in _regions(cell.source, b, e):
                     for line in region.splitlines():
                         line = line.strip()
-                        if len(line) >= MIN_LINE and not line.startswith("#") and line not in public:
+                        if (len(line) >= MIN_LINE and not line.startswith(("#", "import ", "from ")) and line not in public):
                             out.setdefault(line, f"{ex.source.name} ({kind})")
     return out
 

@@ -8,7 +8,7 @@
 # |---|---|---|
 # | 1 | `softmax_cross_entropy(logits, labels)`, numerically stable | 3 |
 # | 2 | `huber_loss_and_grad(y_true, y_pred, delta)` | 3 |
-# | 3 | `balanced_class_weights(y)` | 2 |
+# | 3 | `balanced_sample_weights(y)` | 2 |
 # | 4 | `choose_losses()`: the right Keras loss for three problems | 2 |
 #
 # Each task has visible tests below your code: run them, read their messages, fix, repeat.
@@ -136,46 +136,46 @@ assert isinstance(huber_loss_and_grad(np.zeros(3), np.ones(3))[0], float), "hidd
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 3 (2 points): balanced class weights
+# ## Task 3 (2 points): balanced per-example weights
 #
-# Write `balanced_class_weights(y)` for a 1-D array of integer class labels:
+# Chapter 1 weighted *classes* (`fit(class_weight=...)`). Some APIs want one weight per *example* instead
+# (`fit(sample_weight=...)`, or a custom training loop). Write `balanced_sample_weights(y)` for a 1-D array of
+# integer class labels:
 #
-# * returns a `dict` mapping each class **that occurs in `y`** (as a Python `int`) to the weight
-#   $w_c = n / (K \, n_c)$ as a Python `float`, where $n$ is the number of labels, $K$ the number of distinct classes in `y`
-#   and $n_c$ the count of class $c$;
-# * this is scikit-learn's `"balanced"` rule, and the dict can be passed straight to `model.fit(class_weight=...)`;
-# * each class's weights then sum to the same total, $n/K$.
+# * returns a float64 NumPy array of the same length as `y`, where example $i$ gets $w_i = n / (K \, n_{y_i})$:
+#   $n$ is the number of labels, $K$ the number of distinct classes **that occur in `y`**, $n_c$ the count of class $c$;
+# * consequences the tests check: every class's weights sum to $n/K$, and the weights average exactly 1;
+# * the tests compare with scikit-learn's `compute_sample_weight("balanced", y)` (relative tolerance 1e-12).
 #
 # <details><summary>Hint</summary>
 #
-# `np.unique(y, return_counts=True)` gives the classes and their counts.
+# `np.unique(y, return_inverse=True, return_counts=True)` gives each example's class index and every class's count;
+# index the counts with the inverse to get $n_{y_i}$ for every example at once.
 # </details>
 
 # %% nbgrader={"grade_id": "task3_solution", "solution": true}
-def balanced_class_weights(y):
+def balanced_sample_weights(y):
     ### BEGIN SOLUTION
-    classes, counts = np.unique(np.asarray(y), return_counts=True)
-    return {int(c): float(len(y) / (len(classes) * n)) for c, n in zip(classes, counts)}
+    _, inverse, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    return len(inverse) / (len(counts) * counts[inverse].astype(np.float64))
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task3_tests", "grade": true, "points": 2}
-_w = balanced_class_weights(np.array([0, 0, 0, 1]))
-assert isinstance(_w, dict), f"return a dict, got {type(_w).__name__}"
-assert set(_w) == {0, 1}, f"keys: expected {{0, 1}}, got {set(_w)}"
-assert np.isclose(_w[0], 4 / 6) and np.isclose(_w[1], 2.0), f"[0, 0, 0, 1]: expected {{0: 0.667, 1: 2.0}}, got {_w}"
+_w = balanced_sample_weights(np.array([0, 0, 0, 1]))
+assert isinstance(_w, np.ndarray) and _w.shape == (4,), f"return an array of shape (4,), got {type(_w).__name__} {np.shape(_w)}"
+assert np.allclose(_w, [4 / 6, 4 / 6, 4 / 6, 2.0]), f"[0, 0, 0, 1]: expected [0.667, 0.667, 0.667, 2.0], got {np.round(_w, 3)}"
+assert np.isclose(_w.mean(), 1.0), f"the weights must average 1, got {_w.mean():.4f}"
 print("Task 3: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.class_weight import compute_sample_weight
 
 _rng = np.random.default_rng(3)
-for _labels in (_rng.integers(0, 5, size=100), np.array([2, 2, 7]), np.array([4, 4, 4])):
-    _w = balanced_class_weights(_labels)
-    _classes = np.unique(_labels)
-    _sk = compute_class_weight("balanced", classes=_classes, y=_labels)
-    assert sorted(_w) == [int(c) for c in _classes], f"hidden: keys for {_labels[:10]}"
-    assert np.allclose([_w[int(c)] for c in _classes], _sk), f"hidden: weights for {_labels[:10]}"
-    assert all(type(k) is int and type(v) is float for k, v in _w.items()), "hidden: int keys, float values"
+for _labels in (_rng.integers(0, 5, size=100), np.array([2, 2, 7]), np.array([4, 4, 4]), np.array([9, 0, 9, 9, 3])):
+    _w = balanced_sample_weights(_labels)
+    assert _w.dtype == np.float64, f"hidden: dtype float64, got {_w.dtype}"
+    assert np.allclose(_w, compute_sample_weight("balanced", _labels), rtol=1e-12), f"hidden: weights for {_labels[:10]}"
+    assert np.isclose(_w.mean(), 1.0), "hidden: weights average 1"
 ### END HIDDEN TESTS
 
 # %% [markdown]
