@@ -26,9 +26,10 @@ def _strip_regions(source: str) -> str:
 def secret_lines(root: Path | None = None) -> dict[str, str]:
     """Distinctive lines of every solution region and hidden-test region -> where they come from."""
     out: dict[str, str] = {}
-    for ex in exercises(root):
-        nb = read_source(ex.source)
-        public = {line.strip() for cell in nb.cells for line in _strip_regions(cell.source).splitlines()}
+    sources = {ex: read_source(ex.source) for ex in exercises(root)}
+    # a line any student notebook shows on purpose is public, whichever exercise it comes from
+    public = "\n".join(_strip_regions(cell.source) for nb in sources.values() for cell in nb.cells)
+    for ex, nb in sources.items():
         for cell in nb.cells:
             for kind, (b, e) in {"solution": ("BEGIN SOLUTION", "END SOLUTION"),
                                  "hidden test": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}.items():
