@@ -23,7 +23,7 @@ def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
         r = results.get("chapters", {}).get(name)
         if not r or r.get("seconds") is None:
             return "Run time: not measured yet (run `make bench`)."
-        return (f"⏱ This chapter runs in about {r['seconds']:.0f} s on a {cpus}-core CPU "
+        return (f"This chapter runs in about {r['seconds']:.0f} s on a {cpus}-core CPU "
                 f"(measured by `make bench` on {when}; budget {r['budget_seconds']:.0f} s).")
     from .sources import read_source, tasks
 
@@ -35,7 +35,7 @@ def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
     r = results.get("exercises", {}).get(name)
     timing = (f"Grading a complete solution takes about {r['autograde_seconds']:.0f} s on a {cpus}-core CPU "
               f"(measured on {when})." if r and r.get("autograde_seconds") else "Grading time: not measured yet.")
-    return f"📝 {points}{timing}"
+    return f"{points}{timing}"
 
 
 def _insert(app, doctree) -> None:
