@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps doctor book book-solutions book-zip exercises check test test-fast bench clean clean-venv
+.PHONY: help venv system-deps doctor book book-solutions book-zip exercises check test test-fast bench grade-deps grade bench-grade clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -57,7 +57,7 @@ doctor: venv ## check this environment (Python, pinned packages, TensorFlow + de
 check: venv ## generated files fresh, no solutions in student notebooks
 	$(BIN)/python -m coursekit check
 
-test: venv system-deps ## the whole test suite (builds the book, executes every chapter, grades every exercise)
+test: venv system-deps grade-deps ## the whole test suite (builds the book, executes every chapter, grades every exercise)
 	$(BIN)/python -m pytest
 
 test-fast: venv ## tests that need no TensorFlow notebook run
@@ -65,6 +65,17 @@ test-fast: venv ## tests that need no TensorFlow notebook run
 
 bench: venv ## time each chapter and each solution's autograde; writes benchmarks/results.{json,md}
 	$(BIN)/python -m coursekit bench
+
+grade-deps: ## install bubblewrap (the grading sandbox) when missing and root; else say loudly why not
+	@bash .ci/grade-deps
+
+grade: venv grade-deps ## grade a class: make grade ASSIGNMENT=01_losses SUBMISSIONS=folder-or.zip [GRADE_ARGS="--due ..."]
+	@if [ -z "$(ASSIGNMENT)" ] || [ -z "$(SUBMISSIONS)" ]; then \
+	  echo "usage: make grade ASSIGNMENT=01_losses SUBMISSIONS=path/to/folder-or.zip [GRADE_ARGS='--jobs 4 --due \"2026-12-01 23:59 UTC\"']"; exit 2; fi
+	$(BIN)/coursekit grade $(ASSIGNMENT) "$(SUBMISSIONS)" $(GRADE_ARGS)
+
+bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade on 24 synthetic 01_losses submissions
+	$(BIN)/python -m coursekit.grade_bench
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache

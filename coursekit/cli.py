@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import generate, leaks
+from . import generate, grade_cli, leaks
 from .paths import chapters, exercises, repo_root
 from .sources import SourceError
 
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_bench)
     sub.add_parser("doctor", help="check Python, pinned packages, TensorFlow and device, kernel, tools").set_defaults(func=cmd_doctor)
     sub.add_parser("solutions-edition", help="build the instructors' solutions edition into _build/solutions-edition").set_defaults(func=cmd_solutions_edition)
+    grade_cli.add_parser(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

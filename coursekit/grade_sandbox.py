@@ -92,7 +92,9 @@ def write_kernelspec(kernels_dir: Path, workdir: Path, runtime_dir: Path, limits
     """A private ``python3`` kernelspec that runs the kernel inside the sandbox; returns its folder."""
     spec_dir = kernels_dir / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = sandbox_prefix(workdir, runtime_dir, limits, isolate) + [
+    # the kernel process's own stdout/stderr (start-up notices) are not cell outputs: drop them
+    quiet = ["/bin/sh", "-c", 'exec "$@" >/dev/null 2>&1', "kernel"]
+    argv = sandbox_prefix(workdir, runtime_dir, limits, isolate) + quiet + [
         sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     spec = {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
             # interrupts (cell timeouts) travel as messages: signals would stop at bwrap's pid namespace

@@ -12,11 +12,12 @@ merges the returned autograded notebook into the one gradebook.
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import sqlite3
 import tempfile
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,21 +92,25 @@ def _config(root: Path, job: GradeJob):
     return c
 
 
+def _reason(log: str) -> str:
+    """The exception line that says why nbgrader failed (not its generic wrapper)."""
+    lines = [l.strip() for l in log.splitlines()
+             if re.match(r"\s*[\w.]+(Error|Exception|Interrupt):", l) and "NbGraderException" not in l]
+    return lines[-1][:500] if lines else log.strip()[-500:]
+
+
 def _private_scores(db: Path, assignment: str, student: str) -> dict[str, float]:
-    with sqlite3.connect(db) as con:
-        rows = con.execute(
-            "SELECT gc.name, g.auto_score FROM grade g "
-            "JOIN grade_cells gc ON g.cell_id = gc.id "
-            "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
-            "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
-            "JOIN assignment a ON sa.assignment_id = a.id "
-            "WHERE a.name = ? AND sa.student_id = ?", (assignment, student)).fetchall()
-    return {name: float(score or 0) for name, score in rows}
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        sub = gb.find_submission(assignment, student)
+        return {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
 
 
 def grade_submission(job: GradeJob) -> GradeResult:
     """Autograde one submission; never raises (failures come back as a status)."""
     t0 = time.perf_counter()
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy warnings from nbgrader's own gradebook code
     a, sid = job.assignment, job.student
     tmp = Path(tempfile.mkdtemp(prefix=f"coursekit-grade-{sid}-"))
     try:
@@ -139,11 +144,16 @@ def grade_submission(job: GradeJob) -> GradeResult:
 
         watchdog = threading.Timer(job.limits.notebook_timeout_s, stop)
         watchdog.daemon = True
+        # jupyter_client writes the kernel's connection file with tempfile.mkstemp: point it at the
+        # folder the sandbox shows the kernel (read-only), not at the real /tmp it cannot see
+        saved_tempdir = tempfile.tempdir
         with _environ(JUPYTER_PATH=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime)):
+            tempfile.tempdir = str(runtime)
             watchdog.start()
             try:
                 out = api.autograde(a, sid, force=True, create=True)
             finally:
+                tempfile.tempdir = saved_tempdir
                 watchdog.cancel()
                 _kill_children()
         seconds = time.perf_counter() - t0
@@ -153,8 +163,13 @@ def grade_submission(job: GradeJob) -> GradeResult:
             return GradeResult(sid, STATUS_TIMED_OUT, seconds,
                                error=f"stopped after the notebook limit of {job.limits.notebook_timeout_s} s")
         if not out["success"] or not nb_path.exists():
-            died = "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower()
-            return GradeResult(sid, STATUS_KERNEL_DIED if died else STATUS_ERROR, seconds, error=log[-3000:])
+            if "CellTimeoutError" in log:  # a cell ignored the interrupt at its time limit
+                status = STATUS_TIMED_OUT
+            elif "DeadKernelError" in log or "kernel died" in log.lower():
+                status = STATUS_KERNEL_DIED
+            else:
+                status = STATUS_ERROR
+            return GradeResult(sid, status, seconds, error=_reason(log))
         text = nb_path.read_text(encoding="utf-8")
         status = STATUS_CELL_TIMEOUT if "CellTimeoutError" in text else STATUS_GRADED
         return GradeResult(sid, status, seconds, autograded_json=text,

@@ -1,0 +1,130 @@
+"""`make bench-grade`: serial ``nbgrader autograde`` against ``coursekit grade`` on a synthetic class.
+
+The class: N submissions of one TensorFlow exercise (default 24 of 01_losses): solved,
+blank, partly solved, and broken (a syntax error, wrong answers). Both graders must give
+every student the same score; the wall-time ratio and seconds per submission are written
+to ``benchmarks/grade_bench.{json,md}``, with the machine's load average (the reference
+machine is shared, so timings vary).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+from .gradecheck import with_tasks_solved
+from .grade_class import GradeOptions, grade_class
+from .nbgrader_course import Course
+from .paths import repo_root
+from .sources import read_source, tasks
+
+
+def synthetic_class(source: nbformat.NotebookNode, release: nbformat.NotebookNode, n: int) -> dict[str, nbformat.NotebookNode]:
+    task_list = tasks(source)
+    solutions = [set(t["solutions"]) for t in task_list]
+    everything = set().union(*solutions)
+    kinds = []
+    for i in range(n):
+        k = i % 6
+        if k in (0, 1):
+            nb = with_tasks_solved(release, source, everything)
+        elif k == 2:
+            nb = copy.deepcopy(release)
+        elif k == 3:
+            nb = with_tasks_solved(release, source, solutions[0])
+        elif k == 4:
+            nb = with_tasks_solved(release, source, everything - solutions[-1])
+        else:  # broken: a syntax error in the first answer, the rest solved
+            nb = with_tasks_solved(release, source, everything)
+            for c in nb.cells:
+                if c.metadata.get("nbgrader", {}).get("grade_id") in solutions[0]:
+                    c.source += "\n    return (\n"
+        kinds.append(nb)
+    return {f"s{i:03d}": nb for i, nb in enumerate(kinds)}
+
+
+def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out_dir: Path | None = None) -> dict:
+    jobs = jobs or os.cpu_count() or 1
+    source_path = repo_root() / "solutions" / f"{assignment}.py"
+    source = read_source(source_path)
+    out_dir = out_dir or repo_root() / "benchmarks"
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-") as tmp:
+        tmp = Path(tmp)
+        serial = Course(tmp / "serial")
+        serial.add_source(assignment, source)
+        release = serial.generate(assignment)
+        subs = synthetic_class(source, release, n)
+        folder = tmp / "class"
+        for sid, nb in subs.items():
+            serial.submit(assignment, sid, nb)
+            (folder / sid).mkdir(parents=True)
+            nbformat.write(nb, folder / sid / f"{assignment}.ipynb")
+        print(f"serial: nbgrader autograde of {n} submissions ...", flush=True)
+        serial_s = serial.autograde(assignment)
+        serial_scores = {s: g.score for s, g in serial.grades(assignment).items()}
+        print(f"serial: {serial_s:.1f} s; coursekit grade --jobs {jobs} ...", flush=True)
+        t0 = time.perf_counter()
+        report = grade_class(GradeOptions(assignment, folder, tmp / "out", source=source_path, jobs=jobs, feedback=False))
+        ours_s = time.perf_counter() - t0
+        ours_scores = {s: r.score for s, r in report.rows.items()}
+    load_after = os.getloadavg()
+    same = serial_scores == ours_scores
+    result = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}",
+        "assignment": assignment, "submissions": n, "jobs": jobs,
+        "serial_nbgrader_s": round(serial_s, 1), "coursekit_grade_s": round(ours_s, 1),
+        "ratio": round(serial_s / ours_s, 2),
+        "serial_s_per_submission": round(serial_s / n, 2), "coursekit_s_per_submission": round(ours_s / n, 2),
+        "submissions_per_core_hour": round(n * 3600 / (ours_s * jobs)),
+        "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
+        "same_scores": same, "isolation": report.isolation,
+        "scores": {"serial": serial_scores, "coursekit": ours_scores},
+    }
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "grade_bench.json").write_text(json.dumps(result, indent=1) + "\n")
+    (out_dir / "grade_bench.md").write_text(markdown(result))
+    print(markdown(result))
+    if not same:
+        raise SystemExit(f"scores differ: serial {serial_scores} vs coursekit {ours_scores}")
+    return result
+
+
+def markdown(r: dict) -> str:
+    return (
+        "# Grading benchmark\n\n"
+        f"Measured by `make bench-grade` on {r['date']} ({r['machine']}). Generated file: do not edit.\n\n"
+        f"{r['submissions']} synthetic submissions of {r['assignment']} (solved, blank, partly solved, broken); "
+        f"both graders gave every student the same score: {'yes' if r['same_scores'] else 'NO'}.\n\n"
+        "| grader | wall (s) | s per submission |\n|---|---:|---:|\n"
+        f"| `nbgrader autograde` (serial) | {r['serial_nbgrader_s']} | {r['serial_s_per_submission']} |\n"
+        f"| `coursekit grade --jobs {r['jobs']}` (sandboxed; includes release and export) | {r['coursekit_grade_s']} | "
+        f"{r['coursekit_s_per_submission']} |\n\n"
+        f"Speed-up: **{r['ratio']}x**. Throughput: {r['submissions_per_core_hour']} submissions per core per hour.\n"
+        f"Load average (1, 5, 15 min) before {r['load_average_before']}, after {r['load_average_after']} "
+        "(the machine is shared with other work).\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--assignment", default="01_losses")
+    p.add_argument("-n", type=int, default=24)
+    p.add_argument("--jobs", type=int)
+    args = p.parse_args(argv)
+    run(args.assignment, args.n, args.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

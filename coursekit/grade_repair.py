@@ -1,0 +1,218 @@
+"""Repair a submission's nbgrader cell metadata against the release, before grading.
+
+Students lose nbgrader's cell metadata by retyping or pasting cells (Colab does this
+often); nbgrader then cannot find their answers or its own tests. Each graded or locked
+release cell is matched to a submission cell:
+
+1. by nbgrader ``grade_id`` in the cell metadata, then by notebook cell id;
+2. test and locked cells by content similarity (difflib) in order;
+3. solution cells by the names the release stub defines (``def double`` is answered by
+   any later cell defining ``double``; the last one wins, as it would when run), else by
+   similarity, only between the neighbouring matched cells (order).
+
+The repaired notebook follows the release order: locked and test cells always come from
+the release (edited ones restored, deleted ones re-inserted, so editing or deleting a
+test cannot raise a score), solution cells carry the student's code with the release's
+metadata, and the student's other cells are kept, each before the next matched cell
+that followed it. Every change is recorded.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import difflib
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+
+SIMILAR = 0.6  # difflib ratio above which a cell counts as a copy of a release cell
+WRONG_ASSIGNMENT = 0.34  # fewer graded cells recognised than this fraction: another assignment?
+
+
+class UnreadableNotebook(ValueError):
+    """Not a notebook at all (invalid JSON, empty, not nbformat 4)."""
+
+
+@dataclass
+class Repair:
+    notebook: nbformat.NotebookNode
+    repairs: list[str] = field(default_factory=list)
+    matched_fraction: float = 1.0
+
+    @property
+    def wrong_assignment(self) -> bool:
+        return self.matched_fraction < WRONG_ASSIGNMENT
+
+
+def read_notebook(data: bytes) -> nbformat.NotebookNode:
+    """Parse a submitted file; raise UnreadableNotebook with a short reason."""
+    if not data.strip():
+        raise UnreadableNotebook("empty file")
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UnreadableNotebook(f"not JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    if not isinstance(raw, dict) or "cells" not in raw or not isinstance(raw["cells"], list):
+        raise UnreadableNotebook("JSON but not a Jupyter notebook (no cells)")
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+        raise UnreadableNotebook(f"not a readable notebook ({exc.__class__.__name__})") from None
+    for cell in nb.cells:
+        if not isinstance(cell.get("source", ""), str) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            raise UnreadableNotebook("notebook with malformed cells")
+    return nb
+
+
+def _meta(cell) -> dict:
+    m = cell.get("metadata", {}).get("nbgrader")
+    return m if isinstance(m, dict) else {}
+
+
+def _is_solution(cell) -> bool:
+    return bool(_meta(cell).get("solution"))
+
+
+def _is_locked(cell) -> bool:
+    m = _meta(cell)
+    return bool(m.get("grade_id")) and not m.get("solution")
+
+
+def defined_names(source: str) -> set[str]:
+    """Top-level functions, classes and assigned names a cell defines."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repair:
+    """The submission with nbgrader metadata restored from `release` (see the module doc)."""
+    rel = release.cells
+    sub = submission.cells
+    graded = [i for i, c in enumerate(rel) if _meta(c).get("grade_id")]
+    match: dict[int, int] = {}  # release index -> submission index
+    used: set[int] = set()
+    how: dict[int, str] = {}
+
+    by_gid = {}
+    for j, c in enumerate(sub):
+        gid = _meta(c).get("grade_id")
+        if gid and gid not in by_gid:
+            by_gid[gid] = j
+    by_id = {c.get("id"): j for j, c in enumerate(sub) if c.get("id")}
+    for i in graded:
+        gid = _meta(rel[i])["grade_id"]
+        for table, label in ((by_gid, "grade_id"), (by_id, "cell id")):
+            j = table.get(gid if label == "grade_id" else rel[i].get("id"))
+            if j is not None and j not in used and sub[j].cell_type == rel[i].cell_type:
+                match[i], how[i] = j, label
+                used.add(j)
+                break
+
+    def window(i: int) -> range:
+        before = [match[k] for k in graded if k < i and k in match]
+        after = [match[k] for k in graded if k > i and k in match]
+        lo = max(before) + 1 if before else 0
+        hi = min(after) if after else len(sub)
+        return range(lo, max(lo, hi))
+
+    # locked and test cells: nearly verbatim copies, matched by similarity in order
+    for i in graded:
+        if i in match or not _is_locked(rel[i]):
+            continue
+        best = max(((_ratio(rel[i].source, sub[j].source), j) for j in window(i)
+                    if j not in used and sub[j].cell_type == rel[i].cell_type), default=(0.0, -1))
+        if best[0] >= SIMILAR:
+            match[i], how[i] = best[1], f"content ({best[0]:.0%} similar)"
+            used.add(best[1])
+    # solution cells: by the names the stub defines, else by similarity
+    for i in graded:
+        if i in match or not _is_solution(rel[i]):
+            continue
+        names = defined_names(rel[i].source)
+        cands = [j for j in window(i) if j not in used and sub[j].cell_type == rel[i].cell_type]
+        by_name = [j for j in cands if names and names <= defined_names(sub[j].source)]
+        if by_name:
+            match[i], how[i] = by_name[-1], f"defines {', '.join(sorted(names))}"
+        else:
+            best = max(((_ratio(rel[i].source, sub[j].source), j) for j in cands), default=(0.0, -1))
+            if best[0] < SIMILAR:
+                continue
+            match[i], how[i] = best[1], f"content ({best[0]:.0%} similar)"
+        used.add(match[i])
+
+    repairs: list[str] = []
+    cells = []
+    emitted: set[int] = set()
+    order = [match[i] for i in graded if i in match]
+    if order != sorted(order):
+        repairs.append("cells were out of order: graded cells put back in the release order")
+    for i in graded:
+        cell = rel[i]
+        gid = _meta(cell)["grade_id"]
+        j = match.get(i)
+        if j is not None:
+            # the student's other cells that came before this one stay before it
+            for k in range(len(sub)):
+                if k < j and k not in used and k not in emitted:
+                    cells.append(_strip(sub[k]))
+                    emitted.add(k)
+            emitted.add(j)
+        if _is_locked(cell):
+            if j is None:
+                repairs.append(f"{gid}: missing, re-inserted from the release")
+            else:
+                if how[i] != "grade_id":
+                    repairs.append(f"{gid}: metadata restored (matched by {how[i]})")
+                if sub[j].source != cell.source:
+                    repairs.append(f"{gid}: edited by the student, restored from the release")
+            cells.append(copy.deepcopy(cell))
+        else:
+            new = copy.deepcopy(cell)
+            if j is None:
+                repairs.append(f"{gid}: no answer found, the release's empty cell graded")
+            else:
+                new.source = sub[j].source
+                if how[i] != "grade_id":
+                    repairs.append(f"{gid}: metadata restored (matched by {how[i]})")
+            cells.append(new)
+    cells += [_strip(sub[k]) for k in range(len(sub)) if k not in used and k not in emitted]
+    nb = copy.deepcopy(release)
+    nb.cells = cells
+    for c in nb.cells:
+        c.pop("outputs", None) if c.cell_type != "code" else c.update(outputs=[], execution_count=None)
+    ids: set[str] = set()
+    for n, c in enumerate(nb.cells):  # nbformat needs unique cell ids
+        if not c.get("id") or c.id in ids:
+            c.id = f"student-{n}"
+        ids.add(c.id)
+    def evidence(i: int) -> bool:  # the matched cell really is this release cell, or answers it
+        j = match.get(i)
+        if j is None:
+            return False
+        names = defined_names(rel[i].source) if _is_solution(rel[i]) else set()
+        return (names and names <= defined_names(sub[j].source)) or _ratio(rel[i].source, sub[j].source) >= SIMILAR
+    fraction = sum(1 for i in graded if evidence(i)) / len(graded) if graded else 1.0
+    return Repair(nb, repairs, fraction)
+
+
+def _strip(cell) -> nbformat.NotebookNode:
+    """A student's own cell, as an ordinary cell (nbgrader metadata it should not carry removed)."""
+    c = copy.deepcopy(cell)
+    c.get("metadata", {}).pop("nbgrader", None)
+    return c

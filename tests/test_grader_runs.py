@@ -1,0 +1,145 @@
+"""`coursekit grade` runs: LMS zip with a file-name pattern and late penalties, resuming and
+skipping, regrading one student, a worker that dies, a Dask cluster, the CLI and the Makefile."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from coursekit.grade_class import GradeOptions, grade_class
+from coursekit.grade_inputs import collect
+from coursekit.grade_sandbox import GiB, Limits
+from coursekit.nbgrader_course import Course
+from coursekit.paths import tool_env
+from coursekit.sources import read_source
+from tests.grader_cases import A, TINY, notebooks, solved, w
+
+LIMITS = Limits(cell_timeout_s=10, notebook_timeout_s=60, memory_bytes=int(1.5 * GiB))
+ROOT = Path(__file__).resolve().parent.parent
+# Canvas-like names: <login>_<canvas id>_<submission id>_<timestamp>_<original name>
+PATTERN = r"^(?P<student_id>[a-z]+)_\d+_\d+_(?P<timestamp>\d{8}T\d{6})_.*\.ipynb$"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    course = Course(tmp_path_factory.mktemp("release"))
+    course.add_source(A, read_source(TINY))
+    return course.generate(A)
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _opts(tmp_path, submissions, **kw) -> GradeOptions:
+    return GradeOptions(A, submissions, tmp_path / "out", source=TINY, jobs=2, limits=LIMITS, progress=False,
+                        feedback=False, **kw)
+
+
+def test_collect_zip_pattern_duplicates_and_junk(tmp_path, release):
+    _, _, ans = notebooks(release)
+    z = _zip(tmp_path / "lms.zip", {
+        "amy_11_1_20261201T100000_00_tiny.ipynb": w(release),
+        "amy_11_2_20261201T120000_00_tiny-1.ipynb": w(solved(release, ans)),
+        "__MACOSX/._amy_11_1_20261201T100000_00_tiny.ipynb": b"\x00",
+        ".DS_Store": b"\x00",
+        "bob_12_3_20261201T090000_essay.docx": b"PK",
+        "readme.ipynb": b"{}",
+    })
+    got = collect(z, PATTERN)
+    assert sorted(got.submissions) == ["amy"]
+    assert got.submissions["amy"].origin.startswith("amy_11_2_")
+    assert len(got.replaced) == 1 and "replaced by amy_11_2_" in got.replaced[0]
+    assert len(got.ignored) == 4, got.ignored
+
+
+def test_zip_late_penalty_resume_regrade_and_worker_death(tmp_path, release):
+    _, _, ans = notebooks(release)
+    good, partial = solved(release, ans), solved(release, ans, ("task1_solution",))
+    z = _zip(tmp_path / "lms.zip", {
+        "amy_11_1_20261201T100000_00_tiny.ipynb": w(good),  # on time
+        "bob_12_1_20261203T100000_00_tiny.ipynb": w(good),  # late: nbgrader's 'zero' penalty
+        "cat_13_1_20261201T100000_00_tiny.ipynb": w(partial),
+    })
+    due = "2026-12-02 00:00:00 UTC"
+    r1 = grade_class(_opts(tmp_path, z, pattern=PATTERN, due=due, late_penalty="zero"), lambda s: None)
+    assert {s: (r.score, r.late_penalty, r.status) for s, r in r1.rows.items()} == {
+        "amy": (3, 0, "graded"), "bob": (0, 3, "graded"), "cat": (1, 0, "graded")}
+    with (tmp_path / "out" / "nbgrader_export.csv").open() as f:
+        export = {r["student_id"]: (float(r["raw_score"]), float(r["late_submission_penalty"])) for r in csv.DictReader(f)}
+    assert export == {"amy": (3, 0), "bob": (3, 3), "cat": (1, 0)}
+
+    # unchanged: nothing is graded again
+    r2 = grade_class(_opts(tmp_path, z, pattern=PATTERN, due=due, late_penalty="zero"), lambda s: None)
+    assert (r2.graded_now, r2.skipped) == (0, 3)
+    assert {s: r.score for s, r in r2.rows.items()} == {"amy": 3, "bob": 0, "cat": 1}
+
+    # a new, better notebook from cat, and a worker that dies grading it: nothing already graded is lost
+    z2 = _zip(tmp_path / "lms2.zip", {
+        "amy_11_1_20261201T100000_00_tiny.ipynb": w(good),
+        "bob_12_1_20261203T100000_00_tiny.ipynb": w(good),
+        "cat_13_2_20261201T110000_00_tiny.ipynb": w(good),
+        "dan_14_1_20261201T100000_00_tiny.ipynb": w(good),
+    })
+
+    class DyingExecutor(ThreadPoolExecutor):
+        def submit(self, fn, job):
+            if job.student == "cat":
+                f: Future = Future()
+                f.set_exception(RuntimeError("worker killed"))
+                return f
+            return super().submit(fn, job)
+
+    with DyingExecutor(1) as ex:  # one thread: a worker sets process-wide environment
+        r3 = grade_class(_opts(tmp_path, z2, pattern=PATTERN, due=due, late_penalty="zero", executor=ex), lambda s: None)
+    assert r3.rows["cat"].status == "not_graded" and r3.rows["dan"].score == 3
+    assert (r3.rows["amy"].score, r3.rows["bob"].score) == (3, 0)
+    r4 = grade_class(_opts(tmp_path, z2, pattern=PATTERN, due=due, late_penalty="zero"), lambda s: None)
+    assert (r4.graded_now, r4.rows["cat"].score, r4.rows["cat"].status) == (1, 3, "graded")
+
+    # regrade one student on request
+    r5 = grade_class(_opts(tmp_path, z2, pattern=PATTERN, due=due, late_penalty="zero", students=["amy"]), lambda s: None)
+    assert r5.graded_students == ["amy"] and r5.rows["amy"].score == 3 and len(r5.rows) == 4
+    with (tmp_path / "out" / "grades.csv").open() as f:
+        assert sorted(r["student_id"] for r in csv.DictReader(f)) == ["amy", "bob", "cat", "dan"]
+
+
+def test_dask_local_cluster_of_worker_processes(tmp_path, release):
+    distributed = pytest.importorskip("distributed")
+    _, _, ans = notebooks(release)
+    folder = tmp_path / "class"
+    for sid, nb in {"s1": solved(release, ans), "s2": release, "s3": solved(release, ans, ("task1_solution",))}.items():
+        (folder / sid).mkdir(parents=True)
+        (folder / sid / f"{A}.ipynb").write_bytes(w(nb))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        report = grade_class(_opts(tmp_path, folder, scheduler=cluster.scheduler_address), lambda s: None)
+    assert {s: (r.score, r.status) for s, r in report.rows.items()} == {
+        "s1": (3, "graded"), "s2": (0, "graded"), "s3": (1, "graded")}
+
+
+def test_cli_and_make_targets_are_listed(tmp_path, release):
+    _, _, ans = notebooks(release)
+    folder = tmp_path / "class"
+    (folder / "zoe").mkdir(parents=True)
+    (folder / "zoe" / f"{A}.ipynb").write_bytes(w(solved(release, ans)))
+    proc = subprocess.run([sys.executable, "-m", "coursekit", "grade", A, str(folder), "--source", str(TINY),
+                           "--out", str(tmp_path / "out"), "--jobs", "1", "--cell-timeout", "10",
+                           "--no-progress"], cwd=ROOT, env=tool_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "cell timeout 10 s, notebook timeout 900 s, kernel address space 4 GiB" in proc.stdout
+    assert "1 graded" in proc.stdout
+    with (tmp_path / "out" / "grades.csv").open() as f:
+        assert [(r["student_id"], r["score"]) for r in csv.DictReader(f)] == [("zoe", "3")]
+    assert (tmp_path / "out" / "feedback" / "zoe.html").exists()
+    helptext = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "make grade" in helptext and "make bench-grade" in helptext
