@@ -1,4 +1,4 @@
-"""The solutions edition: the same book with each exercise page replaced by its instructor source.
+"""The solutions edition: the same book with each exercise page followed by its instructor source.
 
 It is built into `_build/solutions-edition/` with its own configuration and table of contents,
 never into `_build/html`, and the public configuration excludes `solutions/`, so the public book
@@ -17,14 +17,17 @@ from .paths import repo_root, tool_env, venv_bin
 OUT = Path("_build") / "solutions-edition"
 
 
-def _swap(node):
+def _add_solutions(node):
+    """Copy of a toc node in which every exercise entry is followed by its solution."""
     if isinstance(node, dict):
-        out = {k: _swap(v) for k, v in node.items()}
-        if isinstance(out.get("file"), str) and out["file"].startswith("exercises/"):
-            out["file"] = "solutions/" + out["file"].split("/", 1)[1]
-        return out
+        return {k: _add_solutions(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_swap(x) for x in node]
+        out = []
+        for item in node:
+            out.append(_add_solutions(item))
+            if isinstance(item, dict) and str(item.get("file", "")).startswith("exercises/"):
+                out.append({"file": "solutions/" + item["file"].split("/", 1)[1]})
+        return out
     return node
 
 
@@ -39,8 +42,8 @@ def write_edition_files(root: Path | None = None) -> tuple[Path, Path]:
     config["execute"]["exclude_patterns"] = list(config["execute"]["exclude_patterns"]) + ["solutions/*"]
     config["html"]["extra_footer"] = "<p><strong>Solutions edition: do not publish.</strong></p>" + config["html"]["extra_footer"]
     sphinx_config = config["sphinx"].setdefault("config", {})
-    sphinx_config["nb_custom_formats"] = {".py": ["jupytext.reads", {"fmt": "py:percent"}]}
-    toc = _swap(yaml.safe_load((root / "_toc.yml").read_text()))
+    sphinx_config["nb_custom_formats"] = {".py": "coursekit.sources.reads_for_book"}
+    toc = _add_solutions(yaml.safe_load((root / "_toc.yml").read_text()))
     config_path, toc_path = out / "_config.yml", out / "_toc.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False))

@@ -59,7 +59,10 @@ def student_notebooks(items: list[Exercise]) -> dict[Path, nbformat.NotebookNode
 
 
 def chapter_notebook(ch: Chapter) -> nbformat.NotebookNode:
-    return _clean(jupytext.read(ch.source), keep_nbgrader=False)
+    nb = jupytext.read(ch.source)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # jupytext draws random ids; stable ones keep regeneration byte-identical
+    return _clean(nb, keep_nbgrader=False)
 
 
 def expected_files(root: Path | None = None) -> dict[Path, nbformat.NotebookNode]:

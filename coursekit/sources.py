@@ -195,3 +195,11 @@ def tasks(nb: nbformat.NotebookNode) -> list[dict]:
             current["tests"].append(meta["grade_id"])
             current["points"] += meta["points"]
     return out
+
+
+def reads_for_book(text: str) -> nbformat.NotebookNode:
+    """myst-nb reader for `solutions/*.py` pages in the solutions edition (py:percent with a Python kernel)."""
+    nb = jupytext.reads(text, fmt="py:percent")
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
