@@ -108,3 +108,29 @@ def test_notebooks_are_self_contained_and_colab_ready(name, nb):
     if "pip" in setup:
         assert '"google.colab" in sys.modules' in setup, f"{name}: installs must be guarded by the Colab check"
     assert not re.search(r"open\(['\"](\.\./|chapters/|exercises/|solutions/)", joined), f"{name}: reads a repository path"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+def test_every_task_has_points_in_its_title_and_a_collapsed_hint(exercise):
+    from coursekit.sources import read_source, tasks
+
+    nb = read_source(exercise.source)
+    task_list = tasks(nb)
+    assert len(task_list) >= 4 and sum(t["points"] for t in task_list) >= 10, "≥ 4 tasks and ≥ 10 points"
+    cells = nb.cells
+    for t in task_list:
+        first = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == t["solutions"][0])
+        spec = next(c for c in reversed(cells[:first]) if c.cell_type == "markdown")
+        assert "<details>" in spec.source and "Hint" in spec.source, f"{t['solutions'][0]}: the task text needs a collapsed hint"
+
+
+def test_intro_learning_path_lists_every_chapter():
+    intro = (ROOT / "intro.md").read_text()
+    for ch in CHAPTERS:
+        assert f"chapters/{ch.name}.md" in intro, f"intro.md's learning path does not list {ch.name}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_chapter_plots_use_the_colour_blind_safe_cycle_with_line_styles(chapter):
+    setup = next(c.source for c in jupytext.read(chapter.source).cells if c.cell_type == "code")
+    assert "#0072B2" in setup and "linestyle=" in setup, "set the Okabe-Ito colour + line-style cycle in the setup cell"
