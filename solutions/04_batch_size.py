@@ -286,9 +286,18 @@ assert np.allclose(_got[0], 3.0) and np.allclose(_got[1], -3.0) and np.shape(_go
 # <details><summary>Hint</summary>
 #
 # A fixed number of updates favours large batches (§4.4): each update sees more data. Scale the learning rate with the
-# batch size (Task 2) and warm it up. Build the data as
-# `tf.data.Dataset.from_tensor_slices((X_tr, y_tr)).shuffle(len(X_tr), seed=0).batch(B).repeat().take(60)`, then
-# `fit(ds, epochs=1, verbose=0)`.
+# batch size (Task 2) and warm it up. A skeleton:
+#
+# ```python
+# task5_model = make_model()
+# task5_model.compile(optimizer=keras.optimizers.SGD(learning_rate=..., momentum=0.9),
+#                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+# ds = tf.data.Dataset.from_tensor_slices((X_tr, y_tr)).shuffle(len(X_tr), seed=0).batch(...).repeat().take(STEP_BUDGET)
+# task5_model.fit(ds, epochs=1, verbose=0)
+# ```
+#
+# For a warmup, pass a schedule as `learning_rate`, e.g.
+# `keras.optimizers.schedules.PolynomialDecay(peak / w, w - 1, peak, power=1.0)` ramps linearly from `peak / w` to `peak`.
 # </details>
 
 # %%
