@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,15 +62,14 @@ def stderr_problems(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def execute(md: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, Execution]:
-    """Run a chapter top to bottom in a fresh kernel inside a temporary directory."""
+    """Run a chapter top to bottom in a fresh kernel, in its own folder, as the book build and a learner do."""
     nb = jupytext.read(md)
-    with tempfile.TemporaryDirectory(prefix="coursekit-exec-") as tmp:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": tmp}})
-        t0 = time.perf_counter()
-        error = None
-        try:
-            client.execute()
-        except Exception as exc:  # CellExecutionError and timeouts: report, do not hide
-            error = f"{type(exc).__name__}: {exc}"[-3000:]
-        seconds = time.perf_counter() - t0
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(md).parent)}})
+    t0 = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except Exception as exc:  # CellExecutionError and timeouts: report, do not hide
+        error = f"{type(exc).__name__}: {exc}"[-3000:]
+    seconds = time.perf_counter() - t0
     return nb, Execution(seconds, error, stderr_problems(nb), cell_seconds(nb)[:5])

@@ -19,7 +19,7 @@ import nbformat
 
 from .nbgrader_course import Course, Grade
 from .paths import Exercise
-from .sources import read_source, tasks
+from .sources import assets, read_source, tasks
 
 
 @dataclass
@@ -51,7 +51,8 @@ def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[st
     first = task_list[0]
     with tempfile.TemporaryDirectory(prefix=f"coursekit-grade-{ex.name}-", dir=workdir) as tmp:
         course = Course(Path(tmp))
-        course.add_source(ex.name, source)
+        shipped = assets(ex.source)
+        course.add_source(ex.name, source, shipped)
         release = course.generate(ex.name)
         subs = {
             "solution": source,
@@ -59,7 +60,7 @@ def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[st
             "partial": with_tasks_solved(release, source, set(first["solutions"])),
         }
         for student in students:
-            course.submit(ex.name, student, subs[student])
+            course.submit(ex.name, student, subs[student], shipped)
         seconds = course.autograde(ex.name)
         grades = course.grades(ex.name)
     return GradeCheck(ex.name, max_points, first["points"], grades, seconds)

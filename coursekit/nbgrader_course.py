@@ -86,11 +86,14 @@ class Course:
         self.nbgrader("generate_assignment", assignment, "--force")
         return nbformat.read(self.root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
 
-    def submit(self, assignment: str, student: str, nb: nbformat.NotebookNode) -> Path:
+    def submit(self, assignment: str, student: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None) -> Path:
+        """Place a submission; `extra_files` (name -> path) are the files the assignment ships, copied beside it."""
         folder = self.root / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{assignment}.ipynb"
         nbformat.write(nb, path)
+        for name, src in (extra_files or {}).items():
+            (folder / name).write_bytes(Path(src).read_bytes())
         return path
 
     def autograde(self, assignment: str, student: str = "*", timeout: float | None = None) -> float:

@@ -20,6 +20,7 @@ import jupytext
 import nbformat
 
 CELL_MARKER = re.compile(r"^# %%(?P<rest>.*)$")
+ASSET = re.compile(r"^# course-asset: (?P<path>\S+)\s*$", re.M)
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 ALLOWED_KEYS = {"grade", "grade_id", "locked", "solution", "points", "schema_version", "task"}
 BOOL_KEYS = {"grade", "locked", "solution", "task"}
@@ -203,3 +204,20 @@ def reads_for_book(text: str) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
     return nb
+
+
+def assets(path: Path) -> dict[str, Path]:
+    """Files an exercise ships (`# course-asset: assets/name.ext` lines in its source), by file name.
+
+    The grader copies them beside every submission, so graded notebooks find them in their own folder
+    and never reach for the network.
+    """
+    path = Path(path)
+    root = path.resolve().parent.parent
+    out = {}
+    for m in ASSET.finditer(path.read_text(encoding="utf-8")):
+        asset = root / m.group("path")
+        if not asset.is_file():
+            raise SourceError(f"{path}: course-asset {m.group('path')} does not exist")
+        out[asset.name] = asset
+    return out

@@ -54,6 +54,15 @@ def test_chapter_page_has_numbers_figures_with_alt_text_and_runtime(book, chapte
         assert alt and len(alt.group(1)) > 20, f"{chapter.name}: figure without descriptive alt text: {img[:120]}"
 
 
+def test_executing_the_chapters_leaves_the_source_tree_clean(book):
+    import subprocess
+
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "chapters", "exercises", "assets"],
+                            cwd=ROOT, capture_output=True, text=True).stdout
+    new = [line for line in status.splitlines() if line.startswith("??")]
+    assert new == [], f"chapters wrote files into the repository (write to tempfile folders instead): {new}"
+
+
 def test_no_solutions_or_hidden_tests_in_the_built_book(book):
     assert leaks.scan_tree(book, ROOT) == []
 

@@ -87,3 +87,17 @@ def test_generate_then_fresh_then_stale(tmp_path):
     assert [p for p in generate.stale_files(root) if "stale" in p] == [f"{student}: stale relative to its source (run `make exercises`)"]
     source.unlink()
     assert any("no solutions/00_tiny.py generates it" in p for p in generate.stale_files(root))
+
+
+def test_course_assets_are_declared_and_must_exist(tmp_path):
+    from coursekit.sources import assets
+
+    root = tiny_root(tmp_path)
+    (root / "assets").mkdir()
+    (root / "assets" / "base.keras").write_bytes(b"x")
+    src = root / "solutions" / "00_tiny.py"
+    src.write_text("# course-asset: assets/base.keras\n" + src.read_text())
+    assert assets(src) == {"base.keras": root / "assets" / "base.keras"}
+    src.write_text("# course-asset: assets/missing.keras\n" + src.read_text())
+    with pytest.raises(SourceError, match="missing.keras does not exist"):
+        assets(src)
