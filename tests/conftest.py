@@ -26,15 +26,26 @@ def root() -> Path:
     return ROOT
 
 
+_BOOK: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def book(root) -> Path:
     """Build the executed book once per session, from the committed sources and student notebooks
-    (jupyter-cache: unchanged chapters are not re-run; the tests read their execution records)."""
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", "--warningiserror", "--keep-going", "."],
-        cwd=root, env=tool_env(), capture_output=True, text=True,
-    )
-    assert proc.returncode == 0, f"jupyter-book build failed:\n{(proc.stdout + proc.stderr)[-6000:]}"
+    (jupyter-cache: unchanged chapters are not re-run; the tests read their execution records).
+    A failed build is remembered, so the tests that need it fail at once instead of rebuilding."""
+    if "error" not in _BOOK and "ok" not in _BOOK:
+        proc = subprocess.run(
+            [str(Path(sys.executable).parent / "jupyter-book"), "build", "--warningiserror", "--keep-going", "."],
+            cwd=root, env=tool_env(), capture_output=True, text=True,
+        )
+        if proc.returncode == 0:
+            _BOOK["ok"] = "built"
+        else:
+            log = "\n".join(l for l in (proc.stdout + proc.stderr).splitlines() if "WARNING" in l or "ERROR" in l or "rror" in l)
+            _BOOK["error"] = f"jupyter-book build failed:\n{log[-6000:]}\n--- tail ---\n{(proc.stdout + proc.stderr)[-3000:]}"
+    if "error" in _BOOK:
+        pytest.fail(_BOOK["error"])
     return root / "_build" / "html"
 
 

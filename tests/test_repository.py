@@ -41,13 +41,15 @@ def test_leak_scanner_finds_a_leak(tmp_path):
 def test_toc_lists_every_chapter_then_its_exercise_and_only_existing_files():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
-    stack = list(toc["parts"])
-    while stack:
-        node = stack.pop(0)
-        for key in ("chapters", "sections"):
+
+    def walk(node):  # depth first, in reading order
+        for key in ("parts", "chapters", "sections"):
             for child in node.get(key, []):
-                files.append(child["file"])
-                stack.insert(0, child) if "sections" in child else None
+                if "file" in child:
+                    files.append(child["file"])
+                walk(child)
+
+    walk(toc)
     for f in files:
         assert any((ROOT / f"{f}{suffix}").exists() for suffix in (".md", ".ipynb")), f"_toc.yml lists missing {f}"
     for ch in CHAPTERS:
