@@ -33,7 +33,7 @@ from .grade_sandbox import Limits, bwrap_problem
 from .grade_worker import (STATUS_CELL_TIMEOUT, STATUS_GRADED, GradeJob, GradeResult, grade_submission)
 from .nbgrader_course import Course
 from .paths import repo_root
-from .sources import read_source, tasks
+from .sources import assets, read_source, tasks
 from .stderr import NBGRADER_IGNORE_PATTERN
 
 STATUS_UNREADABLE = "unreadable"  # not a notebook: 0 points, nothing run
@@ -111,7 +111,7 @@ def defaults_text(opts: GradeOptions) -> str:
 
 def isolation_text(opts: GradeOptions) -> str:
     if not opts.isolate:
-        return "DEGRADED: sandbox turned off (--no-sandbox): student code can read the course files"
+        return "DEGRADED: sandbox turned off (--no-sandbox): student code can read, change or delete the course files, gradebook included"
     problem = bwrap_problem()
     return f"DEGRADED: {problem}" if problem else "bubblewrap: each kernel sees only its own folder"
 
@@ -138,6 +138,7 @@ class ClassGrader:
         self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
         source_path = Path(opts.source) if opts.source else repo_root() / "solutions" / f"{self.a}.py"
         self.source = read_source(source_path)
+        self.shipped = assets(source_path)  # files the exercise ships (e.g. a pretrained model)
         self.tasks = tasks(self.source)
         self.state_path = self.out / "state.json"
         self.state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
@@ -151,7 +152,7 @@ class ClassGrader:
                              "use a new --out folder (grades from different tests must not mix)")
         course = self._course()
         if not (self.root / "release" / self.a / f"{self.a}.ipynb").exists():
-            course.add_source(self.a, self.source)
+            course.add_source(self.a, self.source, self.shipped)
             course.generate(self.a)
         from nbgrader.api import Gradebook
 

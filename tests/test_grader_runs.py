@@ -143,3 +143,25 @@ def test_cli_and_make_targets_are_listed(tmp_path, release):
     assert (tmp_path / "out" / "feedback" / "zoe.html").exists()
     helptext = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True).stdout
     assert "make grade" in helptext and "make bench-grade" in helptext
+
+
+def test_shipped_files_sit_beside_each_submission(tmp_path, release):
+    """A `# course-asset:` file of the exercise is in the kernel's folder; the student's copy is replaced."""
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "factor.txt").write_text("2\n")
+    text = TINY.read_text().replace("    return 2 * x\n", "    return int(open('factor.txt').read()) * x\n")
+    source = tmp_path / "solutions" / f"{A}.py"
+    source.write_text("# course-asset: assets/factor.txt\n" + text)
+    _, _, ans = notebooks(release)
+    nb = solved(release, ans, ("task2_solution",))
+    for c in nb.cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "task1_solution":
+            c.source = "def double(x):\n    return int(open('factor.txt').read()) * x"
+    folder = tmp_path / "class"
+    (folder / "amy").mkdir(parents=True)
+    (folder / "amy" / f"{A}.ipynb").write_bytes(w(nb))
+    (folder / "amy" / "factor.txt").write_text("5\n")  # a student's own copy does not count
+    opts = GradeOptions(A, folder, tmp_path / "out", source=source, jobs=1, limits=LIMITS, progress=False, feedback=False)
+    report = grade_class(opts, lambda s: None)
+    assert (report.rows["amy"].score, report.rows["amy"].status) == (3, "graded")
