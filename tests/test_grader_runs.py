@@ -165,3 +165,42 @@ def test_shipped_files_sit_beside_each_submission(tmp_path, release):
     opts = GradeOptions(A, folder, tmp_path / "out", source=source, jobs=1, limits=LIMITS, progress=False, feedback=False)
     report = grade_class(opts, lambda s: None)
     assert (report.rows["amy"].score, report.rows["amy"].status) == (3, "graded")
+
+
+def test_ctrl_c_keeps_what_is_graded_and_the_next_run_finishes(tmp_path, release):
+    """SIGINT to the whole process group (a terminal's Ctrl-C) mid-run; then the same command again."""
+    import json
+    import os
+    import signal
+    import time
+
+    from tests.grader_cases import with_cell_after
+
+    _, _, ans = notebooks(release)
+    slow = with_cell_after(solved(release, ans), "task1_tests", "import time\ntime.sleep(3)")
+    for i in range(8):
+        (tmp_path / "class" / f"s{i}").mkdir(parents=True)
+        (tmp_path / "class" / f"s{i}" / f"{A}.ipynb").write_bytes(w(slow))
+    cmd = [sys.executable, "-m", "coursekit", "grade", A, str(tmp_path / "class"), "--source", str(TINY),
+           "--out", str(tmp_path / "out"), "--jobs", "2", "--no-progress", "--no-feedback"]
+    state = tmp_path / "out" / "state.json"
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=tool_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        if state.exists() and len(json.loads(state.read_text()).get("rows", {})) >= 2:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("coursekit grade did not stop after Ctrl-C")
+    rows = json.loads(state.read_text())["rows"]
+    graded = {s for s, r in rows.items() if r["status"] == "graded"}
+    assert proc.returncode == 130 and 2 <= len(graded) < 8, out[-2000:]
+    assert all(rows[s]["score"] == 3 for s in graded)
+    again = subprocess.run(cmd, cwd=ROOT, env=tool_env(), capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{len(graded)} unchanged" in again.stdout and "8 rows: 8 graded" in again.stdout
