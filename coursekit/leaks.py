@@ -26,9 +26,12 @@ def _strip_regions(source: str) -> str:
 def secret_lines(root: Path | None = None) -> dict[str, str]:
     """Distinctive lines of every solution region and hidden-test region -> where they come from."""
     out: dict[str, str] = {}
+    root = root or repo_root()
     sources = {ex: read_source(ex.source) for ex in exercises(root)}
-    # a line any student notebook shows on purpose is public, whichever exercise it comes from
+    # A line that a student notebook shows on purpose, or that a chapter or book page teaches, is public:
+    # only lines that exist solely in solution or hidden-test regions are secrets.
     public = "\n".join(_strip_regions(cell.source) for nb in sources.values() for cell in nb.cells)
+    public += "\n".join(p.read_text(encoding="utf-8") for p in [*root.glob("*.md"), *(root / "chapters").glob("*.md")])
     for ex, nb in sources.items():
         for cell in nb.cells:
             for kind, (b, e) in {"solution": ("BEGIN SOLUTION", "END SOLUTION"),
