@@ -89,6 +89,8 @@ def common_mistakes(root: Path) -> str:
         for box in ADMONITION.findall(text):
             box = re.sub(r"\s*\((?:first|second|third|fourth|fifth|sixth|next|[a-z]+) cells?(?: below)?\)", "", box)
             box = box.replace(" (demonstrated in the next cell)", "")
+            # numbers glued in the chapter are fetched from it: {glue:text}`key` -> {glue:text}`chapters/NN.md::key`
+            box = re.sub(r"(\{glue(?::\w+)?\}`)(?![^`]*::)", rf"\g<1>{ch.source.relative_to(root).as_posix()}::", box)
             parts.append(f"## [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()})\n\n{box}\n")
     return "\n".join(parts)
 
