@@ -1,0 +1,168 @@
+"""The course's own small pretrained model: a CNN trained on sklearn digits 0–4 (chapter 7, exercise 7).
+
+No machine that builds or tests the course can download pretrained weights, so the course ships its
+own: `python -m coursekit.pretrained` re-trains it with a fixed recipe and seed and writes
+`assets/digits04_base.keras` (tens of KB) and `assets/digits04_base.json` (recipe, data split, seed,
+library versions, size, source-task accuracy). `tests/test_pretrained.py` re-runs the recipe and
+checks that the result reproduces and that the committed file loads and scores what the JSON says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .paths import repo_root
+
+NAME = "digits04_base"
+# Accuracy on the source test split may move this much when the recipe is re-run on another machine or
+# library build (float reductions differ); on one machine with the pinned libraries it repeats exactly.
+REPRODUCE_TOLERANCE = 0.02
+
+RECIPE: dict[str, Any] = {
+    "data": "sklearn.datasets.load_digits (8x8 greyscale, values 0-16, scaled to [0, 1])",
+    "source_classes": [0, 1, 2, 3, 4],
+    "split": "sklearn.model_selection.train_test_split(stratify=labels)",
+    "test_size": 0.25,
+    "split_seed": 0,
+    "seed": 0,
+    "architecture": "Conv2D(16,3)-BN(momentum 0.9)-ReLU-MaxPool(2) -> Conv2D(32,3)-BN(momentum 0.9)-ReLU -> Flatten (512 features) -> Dense(5) logits",
+    "optimizer": "Adam",
+    "learning_rate": 3e-3,
+    "batch_size": 64,
+    "epochs": 30,
+    "loss": "SparseCategoricalCrossentropy(from_logits=True)",
+}
+
+
+def asset_paths(root: Path | None = None) -> tuple[Path, Path]:
+    folder = (root or repo_root()) / "assets"
+    return folder / f"{NAME}.keras", folder / f"{NAME}.json"
+
+
+def source_split(recipe: dict[str, Any] = RECIPE) -> dict[str, np.ndarray]:
+    """The source task's train/test split: images (N, 8, 8, 1) float32 in [0, 1], labels 0–4, indices into load_digits."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    idx = np.flatnonzero(np.isin(digits.target, recipe["source_classes"]))
+    train_idx, test_idx = train_test_split(idx, test_size=recipe["test_size"], stratify=digits.target[idx],
+                                           random_state=recipe["split_seed"])
+    train_idx, test_idx = np.sort(train_idx), np.sort(test_idx)
+    images = (digits.images / 16.0).astype("float32")[..., None]
+    return {"x_train": images[train_idx], "y_train": digits.target[train_idx], "train_idx": train_idx,
+            "x_test": images[test_idx], "y_test": digits.target[test_idx], "test_idx": test_idx}
+
+
+def build_model(n_classes: int = 5):
+    """The architecture; layer names are what chapter 7 and exercise 7 refer to."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((8, 8, 1), name="image")
+    x = layers.Conv2D(16, 3, padding="same", use_bias=False, name="block1_conv")(inputs)
+    x = layers.BatchNormalization(momentum=0.9, name="block1_bn")(x)
+    x = layers.ReLU(name="block1_relu")(x)
+    x = layers.MaxPooling2D(2, name="block1_pool")(x)
+    x = layers.Conv2D(32, 3, padding="same", use_bias=False, name="block2_conv")(x)
+    x = layers.BatchNormalization(momentum=0.9, name="block2_bn")(x)
+    x = layers.ReLU(name="block2_relu")(x)
+    x = layers.Flatten(name="features")(x)
+    outputs = layers.Dense(n_classes, name="source_head")(x)
+    return keras.Model(inputs, outputs, name=NAME)
+
+
+def test_correct(model, data: dict[str, np.ndarray]) -> int:
+    """How many source test images the model classifies correctly (inference mode)."""
+    import keras
+
+    logits = keras.ops.convert_to_numpy(model(data["x_test"], training=False))
+    return int((logits.argmax(axis=1) == data["y_test"]).sum())
+
+
+def train(recipe: dict[str, Any] = RECIPE):
+    """Train the base with the recipe; returns (model, data, seconds)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    data = source_split(recipe)
+    keras.utils.set_random_seed(recipe["seed"])
+    model = build_model(len(recipe["source_classes"]))
+    model.compile(optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    start = time.perf_counter()
+    model.fit(data["x_train"], data["y_train"], batch_size=recipe["batch_size"], epochs=recipe["epochs"],
+              shuffle=True, verbose=0)
+    return model, data, time.perf_counter() - start
+
+
+def versions() -> dict[str, str]:
+    import keras
+    import sklearn
+    import tensorflow as tf
+
+    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": np.__version__, "scikit-learn": sklearn.__version__}
+
+
+def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
+    """Train and write `<out_dir>/digits04_base.keras` and `.json` (default: the repository's assets/)."""
+    model_path, json_path = asset_paths(root)
+    if out_dir is not None:
+        model_path, json_path = Path(out_dir) / model_path.name, Path(out_dir) / json_path.name
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    model, data, seconds = train()
+    # save an uncompiled copy: no optimizer state in the file (smaller; learners compile their own)
+    shipped = build_model(len(RECIPE["source_classes"]))
+    shipped.set_weights(model.get_weights())
+    shipped.save(model_path)
+    correct = test_correct(model, data)
+    record = {
+        "file": model_path.name,
+        "description": "Small CNN pretrained on sklearn digits 0-4; the course's offline stand-in for downloaded "
+                       "pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+        "generated_by": "python -m coursekit.pretrained",
+        "recipe": RECIPE,
+        "split": {"train_indices": data["train_idx"].tolist(), "test_indices": data["test_idx"].tolist(),
+                  "n_train": int(len(data["train_idx"])), "n_test": int(len(data["test_idx"]))},
+        "versions": versions(),
+        "size_bytes": model_path.stat().st_size,
+        "parameters": int(model.count_params()),
+        "train_seconds": round(seconds, 1),
+        "source_test_correct": correct,
+        "source_test_accuracy": round(correct / len(data["y_test"]), 4),
+        "reproduce_tolerance": REPRODUCE_TOLERANCE,
+    }
+    text = json.dumps(record, indent=1)
+    for key in ("train_indices", "test_indices"):  # one line per index list, not one line per index
+        text = text.replace(json.dumps(record["split"][key], indent=1).replace("\n", "\n  "), json.dumps(record["split"][key]))
+    json_path.write_text(text + "\n", encoding="utf-8")
+    return {**record, "model_path": str(model_path), "json_path": str(json_path)}
+
+
+def load_record(root: Path | None = None) -> dict[str, Any]:
+    return json.loads(asset_paths(root)[1].read_text(encoding="utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m coursekit.pretrained", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None, help="folder to write to (default: the repository's assets/)")
+    args = parser.parse_args(argv)
+    rec = write(out_dir=args.out)
+    print(f"wrote {rec['model_path']} ({rec['size_bytes'] / 1024:.0f} KB, {rec['parameters']} parameters) and {rec['json_path']}")
+    print(f"source task (digits 0-4) test accuracy {rec['source_test_accuracy']:.4f} "
+          f"({rec['source_test_correct']}/{rec['split']['n_test']}), trained in {rec['train_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

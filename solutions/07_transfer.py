@@ -1,0 +1,302 @@
+# %% [markdown]
+# # Exercise 7: transfer learning
+#
+# You will reuse the course's small CNN pretrained on the digits 0–4 (`digits04_base.keras`, the model of
+# [Chapter 7](../chapters/07_transfer.md)) for the digits 5–9. Everything is checked automatically (11 points):
+#
+# | Task | What you build | Points |
+# |---|---|---|
+# | 1 | `freeze_base(model, n_trainable)`: freeze all but the top layers | 3 |
+# | 2 | `build_transfer_model(base, n_classes)`: frozen base in inference mode + new head | 3 |
+# | 3 | `finetune_lr(step, ...)`: the learning-rate schedule of head training then fine-tuning | 2 |
+# | 4 | `train_few_shot(base, x, y)`: ≥ 0.90 test accuracy from 20 labels per class | 3 |
+#
+# Each task has visible tests below your code: run them, read their messages, fix, repeat.
+# When grading, more (hidden) tests of the same rules run.
+
+# %%
+# Setup: runs unchanged locally, in Colab and on a GPU (nothing to install: Colab ships these packages).
+# course-asset: assets/digits04_base.keras
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras
+import numpy as np
+import tensorflow as tf
+
+_ = tf.reduce_sum(tf.ones(2))  # start TensorFlow here, so its start-up messages appear in this cell
+tf.get_logger().setLevel("ERROR")  # fresh models each trace their own training step: TF's "retracing" notice is expected
+print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__version__}")
+
+# %%
+# The pretrained model: this folder (where the grader puts it), then ../assets/ (the repository), then,
+# only in Colab, a download from the repository.
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+BASE_FILE = "digits04_base.keras"
+BASE_URL = "https://raw.githubusercontent.com/loss-to-launch/loss-to-launch/main/assets/digits04_base.keras"
+
+
+def find_pretrained(name=BASE_FILE, url=BASE_URL):
+    for candidate in (Path(name), Path("..") / "assets" / name):
+        if candidate.is_file():
+            return candidate
+    if "google.colab" in sys.modules:
+        target = Path(tempfile.mkdtemp()) / name
+        try:
+            urllib.request.urlretrieve(url, target)
+        except OSError as exc:
+            raise RuntimeError(f"Could not download the course's pretrained model from {url} ({exc}). "
+                               f"Download it in a browser and upload it beside this notebook.") from exc
+        return target
+    raise FileNotFoundError(f"{name} is neither in this folder nor in ../assets/. Run the notebook from the "
+                            f"repository's exercises/ folder, or put the file from {url} beside it.")
+
+
+BASE_PATH = find_pretrained()
+
+
+def pretrained():
+    """A fresh copy of the pretrained model: layers block1_conv, block1_bn, ..., features (Flatten, 512), source_head."""
+    return keras.saving.load_model(BASE_PATH)
+
+
+# Target task: digits 5–9 relabelled 0–4; 40 % held out for testing; 20 labelled images per class to train on.
+digits = load_digits()
+images = (digits.images / 16.0).astype("float32")[..., None]
+is_target = digits.target >= 5
+x_pool, x_test, y_pool, y_test = train_test_split(
+    images[is_target], digits.target[is_target] - 5, test_size=0.4, stratify=digits.target[is_target], random_state=0)
+_rng = np.random.default_rng(0)
+_few = np.concatenate([_rng.choice(np.flatnonzero(y_pool == c), size=20, replace=False) for c in range(5)])
+x_few, y_few = x_pool[_few], y_pool[_few]
+print(f"pretrained model: {BASE_PATH}; {len(y_few)} labelled training images, {len(y_test)} test images")
+
+# %% [markdown]
+# ## Task 1 (3 points): freeze all but the top layers
+#
+# Write `freeze_base(model, n_trainable)` for a Keras model such as `pretrained()`:
+#
+# * the **weighted layers** are the entries of `model.layers` that have weights and are **not**
+#   `keras.layers.BatchNormalization`; in the pretrained model they are `block1_conv`, `block2_conv`, `source_head`;
+# * the last `n_trainable` weighted layers get `trainable = True`; every other layer, **every BatchNormalization layer
+#   included**, gets `trainable = False` (in Keras 3 a frozen BatchNormalization runs in inference mode, which is what
+#   fine-tuning needs);
+# * `n_trainable = 0` freezes everything; an `n_trainable` larger than the number of weighted layers makes them all trainable;
+# * modify the model in place and return it. The tests check every layer's flag and the trainable parameter counts
+#   (for the pretrained model: 0, 2,565, 7,173 and 7,317 for `n_trainable` = 0, 1, 2, 3), also on other models.
+#
+# <details><summary>Hint</summary>
+#
+# Set `model.trainable = True` first (a frozen model freezes all its layers whatever their own flags say), then
+# `layer.trainable = False` for all layers, then `True` for the last `n_trainable` of
+# `[l for l in model.layers if l.weights and not isinstance(l, keras.layers.BatchNormalization)]`.
+# Beware: `some_list[-0:]` is the whole list.
+# </details>
+
+# %% nbgrader={"grade_id": "task1_solution", "solution": true}
+def freeze_base(model, n_trainable):
+    ### BEGIN SOLUTION
+    model.trainable = True
+    weighted = [l for l in model.layers if l.weights and not isinstance(l, keras.layers.BatchNormalization)]
+    for layer in model.layers:
+        layer.trainable = False
+    for layer in weighted[len(weighted) - min(n_trainable, len(weighted)):]:
+        layer.trainable = True
+    return model
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "task1_tests", "grade": true, "points": 3}
+def _n_trainable_params(m):
+    return int(sum(np.prod(v.shape) for v in m.trainable_weights))
+
+
+_m = freeze_base(pretrained(), 1)
+assert _m is not None, "return the model"
+_flags = {l.name: l.trainable for l in _m.layers if l.weights}
+_want = {"block1_conv": False, "block1_bn": False, "block2_conv": False, "block2_bn": False, "source_head": True}
+assert _flags == _want, f"n_trainable=1: expected trainable flags {_want}, got {_flags}"
+assert _n_trainable_params(_m) == 2565, f"n_trainable=1: expected 2565 trainable parameters, got {_n_trainable_params(_m)}"
+_m = freeze_base(pretrained(), 2)
+assert _n_trainable_params(_m) == 7173, f"n_trainable=2: expected 7173 (block2_conv + head), got {_n_trainable_params(_m)}"
+assert not _m.get_layer("block2_bn").trainable, "BatchNormalization layers stay frozen"
+print("Task 1: visible tests passed.")
+### BEGIN HIDDEN TESTS
+assert _n_trainable_params(freeze_base(pretrained(), 0)) == 0, "hidden: n_trainable=0 freezes everything"
+_m = freeze_base(pretrained(), 3)
+assert _n_trainable_params(_m) == 7317, "hidden: n_trainable=3"
+assert _n_trainable_params(freeze_base(_m, 10)) == 7317, "hidden: n_trainable larger than the number of weighted layers"
+_m = pretrained()
+_m.trainable = False
+assert _n_trainable_params(freeze_base(_m, 1)) == 2565, "hidden: works on a model that was frozen as a whole"
+assert _n_trainable_params(freeze_base(_m, 0)) == 0, "hidden: re-freezing a model"
+_seq = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.BatchNormalization(),
+                         keras.layers.Dropout(0.1), keras.layers.Dense(2)])
+freeze_base(_seq, 1)
+assert [l.trainable for l in _seq.layers] == [False, False, False, True], "hidden: a Sequential model with BN and Dropout"
+freeze_base(_seq, 2)
+assert [l.trainable for l in _seq.layers] == [True, False, False, True], "hidden: BN never trainable"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 2 (3 points): a transfer model
+#
+# Write `build_transfer_model(base, n_classes)`:
+#
+# * `base` is a model such as `pretrained()`; use its layers from the input up to the layer named `"features"`
+#   (512 values per image) and **not** its `source_head`;
+# * all of the base's layers are frozen, and the base is called with `training=False`;
+# * on top, one new `keras.layers.Dense(n_classes, name="head")` without activation (it outputs logits);
+# * returns a `keras.Model` from an `(8, 8, 1)` image input to `(None, n_classes)` logits.
+#
+# The tests check the output shape, that the only trainable parameters are the head's ($512 \times$ `n_classes` $+$
+# `n_classes`), that the frozen part holds the base's 4,944 feature parameters (BatchNormalization statistics
+# included), that the model's output equals the base's features times the head's kernel plus its bias, and that the
+# base runs in inference mode: calling the model with `training=True` gives the same output as `training=False`.
+#
+# <details><summary>Hint</summary>
+#
+# `extractor = keras.Model(base.input, base.get_layer("features").output)`, then `extractor.trainable = False`,
+# `inputs = keras.Input((8, 8, 1))`, `x = extractor(inputs, training=False)`, and a `Dense` head on `x`.
+# </details>
+
+# %% nbgrader={"grade_id": "task2_solution", "solution": true}
+def build_transfer_model(base, n_classes):
+    ### BEGIN SOLUTION
+    extractor = keras.Model(base.input, base.get_layer("features").output, name="pretrained_base")
+    extractor.trainable = False
+    inputs = keras.Input((8, 8, 1))
+    features = extractor(inputs, training=False)
+    return keras.Model(inputs, keras.layers.Dense(n_classes, name="head")(features))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 3}
+_base = pretrained()
+_m = build_transfer_model(_base, 5)
+assert isinstance(_m, keras.Model), f"return a keras.Model, got {type(_m).__name__}"
+_out = np.asarray(_m(x_test[:8], training=False))
+assert _out.shape == (8, 5), f"output shape for 8 images: expected (8, 5), got {_out.shape}"
+_tr = _n_trainable_params(_m)
+assert _tr == 512 * 5 + 5, f"trainable parameters: expected only the head's 2565, got {_tr} (freeze the base)"
+_frozen = int(sum(np.prod(v.shape) for v in _m.non_trainable_weights))
+assert _frozen == 4944, f"frozen parameters: expected the base's 4944 feature parameters, got {_frozen} (no source_head!)"
+assert np.allclose(np.asarray(_m(x_test[:8], training=True)), _out, atol=1e-5), \
+    "training=True changed the output: the base must run in inference mode (frozen, called with training=False)"
+print("Task 2: visible tests passed.")
+### BEGIN HIDDEN TESTS
+_head = _m.get_layer("head")
+assert isinstance(_head, keras.layers.Dense) and _head.get_config()["activation"] == "linear", "hidden: Dense head, logits"
+_feat = np.asarray(keras.Model(_base.input, _base.get_layer("features").output)(x_test[:16], training=False))
+_expect = _feat @ np.asarray(_head.kernel) + np.asarray(_head.bias)
+assert np.allclose(np.asarray(_m(x_test[:16], training=False)), _expect, atol=1e-4), "hidden: output = head(base features)"
+_m3 = build_transfer_model(pretrained(), 3)
+assert np.asarray(_m3(x_test[:2])).shape == (2, 3), "hidden: n_classes=3"
+assert _n_trainable_params(_m3) == 512 * 3 + 3, "hidden: n_classes=3 trainable parameters"
+assert np.allclose(np.asarray(_m3(x_test[:32], training=True)), np.asarray(_m3(x_test[:32], training=False)), atol=1e-5), \
+    "hidden: inference mode on a larger batch"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 3 (2 points): a fine-tuning learning-rate schedule
+#
+# Chapter 7 trains the head first, then fine-tunes at a lower rate. Write `finetune_lr(step, head_steps, head_lr,
+# fine_lr, warmup_steps)` that returns the learning rate (a Python `float`) at integer `step` $t \ge 0$:
+#
+# * $t <$ `head_steps` (head training): `head_lr`;
+# * `head_steps` $\le t <$ `head_steps + warmup_steps` (warm-up after unfreezing): rising linearly,
+#   `fine_lr * (t - head_steps + 1) / warmup_steps`, so the first fine-tuning step uses `fine_lr / warmup_steps`
+#   and the last warm-up step exactly `fine_lr`;
+# * from `head_steps + warmup_steps` on: `fine_lr`;
+# * `warmup_steps = 0` means no warm-up (`fine_lr` from `head_steps` on); `head_steps = 0` means no head phase.
+#
+# <details><summary>Hint</summary>
+#
+# Three `if` branches in this order: head phase, warm-up phase (only reachable when `warmup_steps > 0`), the rest.
+# Return `float(...)`.
+# </details>
+
+# %% nbgrader={"grade_id": "task3_solution", "solution": true}
+def finetune_lr(step, head_steps, head_lr, fine_lr, warmup_steps):
+    ### BEGIN SOLUTION
+    if step < head_steps:
+        return float(head_lr)
+    if step < head_steps + warmup_steps:
+        return float(fine_lr * (step - head_steps + 1) / warmup_steps)
+    return float(fine_lr)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "task3_tests", "grade": true, "points": 2}
+_got = [finetune_lr(t, 3, 1e-2, 1e-3, 4) for t in range(9)]
+_want = [1e-2, 1e-2, 1e-2, 2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3]
+assert np.allclose(_got, _want), f"head_steps=3, warmup_steps=4: expected {_want}, got {_got}"
+assert isinstance(finetune_lr(0, 3, 1e-2, 1e-3, 4), float), "return a Python float"
+print("Task 3: visible tests passed.")
+### BEGIN HIDDEN TESTS
+assert np.isclose(finetune_lr(5, 5, 0.1, 0.01, 0), 0.01), "hidden: warmup_steps=0"
+assert np.isclose(finetune_lr(0, 0, 0.1, 0.01, 2), 0.005), "hidden: head_steps=0 starts in warm-up"
+assert np.isclose(finetune_lr(10_000, 100, 0.1, 3e-4, 50), 3e-4), "hidden: long after warm-up"
+assert np.isclose(finetune_lr(99, 100, 0.1, 3e-4, 50), 0.1), "hidden: last head step"
+assert np.isclose(finetune_lr(149, 100, 0.1, 3e-4, 50), 3e-4), "hidden: last warm-up step reaches fine_lr"
+assert isinstance(finetune_lr(200, 100, 1, 1, 50), float), "hidden: float for integer rates"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 4 (3 points): few labels, good accuracy
+#
+# Write `train_few_shot(base, x, y)` that trains and returns a Keras model mapping `(N, 8, 8, 1)` images to
+# `(N, 5)` logits, using only the 100 labelled images `x_few`, `y_few` (20 per class, labels 0–4) and the
+# pretrained `base`. Any method is allowed (feature extraction, fine-tuning, training from scratch, a mix); the
+# cell below your function runs it once and times it.
+#
+# * Target: **test accuracy ≥ 0.90** on `x_test`, `y_test` (359 images; the test computes it with
+#   `model(x_test, training=False)` and `argmax`), and the training cell must finish in **≤ 60 s**.
+# * Seed what you train (`keras.utils.set_random_seed(0)`), so the result repeats; `verbose=0`.
+# * This task must not use your functions from tasks 1–3 (each task is graded on its own); copy code if you want it.
+#
+# <details><summary>Hint</summary>
+#
+# Chapter 7's feature extraction reaches about 0.95 with 20 labels per class: a frozen base called with
+# `training=False`, a `Dense(5)` head, Adam with learning rate 1e-2, about 100 steps on batches of 25.
+# </details>
+
+# %% nbgrader={"grade_id": "task4_solution", "solution": true}
+def train_few_shot(base, x, y):
+    ### BEGIN SOLUTION
+    keras.utils.set_random_seed(0)
+    extractor = keras.Model(base.input, base.get_layer("features").output)
+    extractor.trainable = False
+    inputs = keras.Input((8, 8, 1))
+    model = keras.Model(inputs, keras.layers.Dense(5)(extractor(inputs, training=False)))
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, batch_size=25, epochs=25, verbose=0)
+    return model
+    ### END SOLUTION
+
+
+_start = time.perf_counter()
+few_shot_model = train_few_shot(pretrained(), x_few, y_few)
+few_shot_seconds = time.perf_counter() - _start
+print(f"trained in {few_shot_seconds:.1f} s")
+
+# %% nbgrader={"grade_id": "task4_tests", "grade": true, "points": 3}
+_logits = np.asarray(few_shot_model(x_test, training=False))
+assert _logits.shape == (len(x_test), 5), f"output shape: expected ({len(x_test)}, 5), got {_logits.shape}"
+_acc = float(np.mean(_logits.argmax(axis=1) == y_test))
+assert _acc >= 0.90, f"test accuracy: expected ≥ 0.90, got {_acc:.3f} (hint: freeze the base, train a Dense head)"
+assert few_shot_seconds <= 60, f"training took {few_shot_seconds:.0f} s, the limit is 60 s"
+print(f"Task 4: visible tests passed (test accuracy {_acc:.3f}).")
+### BEGIN HIDDEN TESTS
+assert np.all(np.isfinite(_logits)), "hidden: finite logits"
+assert len(np.unique(_logits.argmax(axis=1))) == 5, "hidden: the model predicts all five classes"
+### END HIDDEN TESTS
