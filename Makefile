@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps doctor book book-solutions book-zip exercises check test test-fast bench grade-deps grade bench-grade clean clean-venv
+.PHONY: help venv system-deps doctor book book-solutions book-zip pretrained exercises check test test-fast bench grade-deps grade bench-grade clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -76,6 +76,9 @@ grade: venv grade-deps ## grade a class: make grade ASSIGNMENT=01_losses SUBMISS
 
 bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade on 24 synthetic 01_losses submissions
 	$(BIN)/python -m coursekit.grade_bench
+
+pretrained: venv ## re-train the shipped pretrained model into assets/digits04_base.{keras,json}
+	$(BIN)/python -m coursekit.pretrained
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache

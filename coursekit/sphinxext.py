@@ -79,6 +79,22 @@ def _chapter_title(text: str) -> str:
     return m.group(1).strip() if m else "?"
 
 
+GLUE_ROLE = re.compile(r"\{(glue(?::\w+)?)\}`([^`]*)`")
+
+
+def _from_chapter(m: re.Match, doc: str) -> str:
+    """A glue role copied out of a chapter fetches its value from that chapter: `key` -> `doc::key`.
+
+    myst-nb's glue:text splits the format spec off at the last ':', so a cross-document key needs an
+    explicit spec (`doc::key:s`), or `doc:` would be read as the key."""
+    role, content = m.group(1), m.group(2)
+    if "::" in content:
+        return m.group(0)
+    if role == "glue:text" and ":" not in content:
+        content += ":s"
+    return f"{{{role}}}`{doc}::{content}`"
+
+
 def common_mistakes(root: Path) -> str:
     """Every chapter's "Common mistakes" box, collected, each under a link back to its chapter."""
     from .paths import chapters
@@ -89,8 +105,7 @@ def common_mistakes(root: Path) -> str:
         for box in ADMONITION.findall(text):
             box = re.sub(r"\s*\((?:first|second|third|fourth|fifth|sixth|next|[a-z]+) cells?(?: below)?\)", "", box)
             box = box.replace(" (demonstrated in the next cell)", "")
-            # numbers glued in the chapter are fetched from it: {glue:text}`key` -> {glue:text}`chapters/NN.md::key`
-            box = re.sub(r"(\{glue(?::\w+)?\}`)(?![^`]*::)", rf"\g<1>{ch.source.relative_to(root).as_posix()}::", box)
+            box = GLUE_ROLE.sub(lambda m: _from_chapter(m, ch.source.relative_to(root).as_posix()), box)
             parts.append(f"## [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()})\n\n{box}\n")
     return "\n".join(parts)
 
