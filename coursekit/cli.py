@@ -22,8 +22,10 @@ def _pick(items, names):
 
 
 def cmd_generate(args) -> int:
+    if args.names:
+        _pick(exercises() + chapters(), args.names)  # unknown names stop here with the known ones listed
     try:
-        report = generate.write_all()
+        report = generate.write_all(names=args.names)
     except SourceError as exc:
         print(f"error: {exc}\nNothing was written.", file=sys.stderr)
         return 2
@@ -106,7 +108,9 @@ def cmd_solutions_edition(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("generate", help="write exercises/*.ipynb (nbgrader release) and chapters/*.ipynb").set_defaults(func=cmd_generate)
+    p = sub.add_parser("generate", help="write exercises/*.ipynb (nbgrader release) and chapters/*.ipynb")
+    p.add_argument("names", nargs="*", help="only these chapters/exercises, by name or number (default: all)")
+    p.set_defaults(func=cmd_generate)
     p = sub.add_parser("check", help="stale generated files and solution leaks")
     p.add_argument("--html", action="store_true", help="also scan _build/html")
     p.set_defaults(func=cmd_check)

@@ -65,9 +65,14 @@ def chapter_notebook(ch: Chapter) -> nbformat.NotebookNode:
     return _clean(nb, keep_nbgrader=False)
 
 
-def expected_files(root: Path | None = None) -> dict[Path, nbformat.NotebookNode]:
-    files = student_notebooks(exercises(root))
-    for ch in chapters(root):
+def _chosen(items: list, names: list[str] | None) -> list:
+    """Items whose name or two-digit number is in `names` (all items when `names` is empty)."""
+    return [i for i in items if not names or i.name in names or i.name[:2] in names]
+
+
+def expected_files(root: Path | None = None, names: list[str] | None = None) -> dict[Path, nbformat.NotebookNode]:
+    files = student_notebooks(_chosen(exercises(root), names))
+    for ch in _chosen(chapters(root), names):
         files[ch.notebook] = chapter_notebook(ch)
     return files
 
@@ -85,8 +90,9 @@ class WriteReport:
     unchanged: list[Path]
 
 
-def write_all(root: Path | None = None) -> WriteReport:
-    files = expected_files(root)  # raises before anything is written
+def write_all(root: Path | None = None, names: list[str] | None = None) -> WriteReport:
+    """Write the generated notebooks (only those of `names`, e.g. ["08"], when given)."""
+    files = expected_files(root, names)  # raises before anything is written
     report = WriteReport([], [])
     for path, nb in sorted(files.items()):
         text = nbformat.writes(nb) + "\n"
