@@ -1,7 +1,8 @@
 """What TensorFlow and its runtimes print to the process's stderr that we understand and may hide.
 
 TensorFlow 2.21's C++ runtime writes absl log lines to file descriptor 2 at start-up
-(CPU feature guard, oneDNN notice, missing CUDA driver on a CPU machine);
+(CPU feature guard, oneDNN notice, missing CUDA driver on a CPU machine), and LiteRT
+announces its XNNPACK CPU delegate the same way;
 `TF_CPP_MIN_LOG_LEVEL` does not silence all of them, and ipykernel copies them into
 cell outputs. nbgrader gives 0 to a test cell with any stderr output, so the
 grader removes stderr outputs matching this pattern (nbgrader's IgnorePattern),
@@ -18,6 +19,8 @@ TF_STDERR_LINES = [
     # absl/glog lines: I0000 00:00:1795332965.547157    2338 port.cc:153] ...
     r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w./-]+:\d+\] .*",
     r"To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags\.",
+    # LiteRT (ai_edge_litert / tf.lite) announces its default CPU delegate once per process from C++.
+    r"INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.",
     r"",  # blank lines
 ]
 
@@ -27,6 +30,7 @@ LINE_PATTERN = re.compile("^(?:" + "|".join(TF_STDERR_LINES) + ")$")
 NBGRADER_IGNORE_PATTERN = (
     r"absl::InitializeLog|^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [\w./-]+:\d+\]"
     r"|rebuild TensorFlow with the appropriate compiler flags"
+    r"|^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.$"
 )
 
 
