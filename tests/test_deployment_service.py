@@ -1,0 +1,228 @@
+"""Chapter 10's inference service, started for real: uvicorn on a free loopback port, real HTTP requests.
+
+The service module is the `%%writefile .../mnist1d_service.py` cell of chapters/10_deployment.md (one source: the
+chapter teaches it and these tests run it). The model is a linear ONNX graph built here with `onnx.helper`, so
+the expected predictions are known exactly and no TensorFlow is needed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import jupytext
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+from prometheus_client.parser import text_string_to_metric_families
+
+ROOT = Path(__file__).resolve().parent.parent
+N_FEATURES, N_CLASSES, MAX_BATCH = 40, 10, 8
+
+
+def service_source() -> str:
+    nb = jupytext.read(ROOT / "chapters" / "10_deployment.md")
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("%%writefile")
+             and "mnist1d_service.py" in c.source.splitlines()[0]]
+    assert len(cells) == 1, "chapter 10 must write the service module in exactly one %%writefile cell"
+    return cells[0].split("\n", 1)[1]
+
+
+def linear_onnx(path: Path, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    w = rng.normal(size=(N_FEATURES, N_CLASSES)).astype(np.float32)
+    b = rng.normal(size=N_CLASSES).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["signal", "w", "b"], ["logits"])], "linear",
+        [helper.make_tensor_value_info("signal", TensorProto.FLOAT, ["batch", N_FEATURES])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", N_CLASSES])],
+        initializer=[numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    path.write_bytes(model.SerializeToString())
+    return w, b
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Running:
+    def __init__(self, tmp: Path):
+        (tmp / "mnist1d_service.py").write_text(service_source())
+        self.model_path = tmp / "model.onnx"
+        self.w, self.b = linear_onnx(self.model_path)
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.log = open(tmp / "service.log", "w+")
+        env = {**os.environ, "MODEL_PATH": str(self.model_path), "MODEL_VERSION": "test-1",
+               "MAX_BATCH": str(MAX_BATCH), "MAX_BODY_BYTES": "100000"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "mnist1d_service:app", "--host", "127.0.0.1",
+             "--port", self.url.rsplit(":", 1)[1], "--log-level", "warning"],
+            cwd=tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.process.poll() is None, f"the service exited: {self.log_text()}"
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"no /health answer in 60 s: {self.log_text()}"
+            time.sleep(0.05)
+        self.client = httpx.Client(base_url=self.url, timeout=10)
+        self.predict_sent = 0
+        self.accepted_rows = 0
+
+    def log_text(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()[-3000:]
+
+    def predict(self, **kwargs) -> httpx.Response:
+        self.predict_sent += 1
+        reply = self.client.post("/predict", **kwargs)
+        if reply.status_code == 200:
+            self.accepted_rows += len(reply.json()["predictions"])
+        return reply
+
+    def stop(self) -> int:
+        self.client.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    running = Running(tmp_path_factory.mktemp("service"))
+    yield running
+    running.stop()
+    assert running.process.poll() is not None, "the service process outlived the tests"
+
+
+def test_the_service_calls_the_model_directly_never_predict():
+    source = service_source()
+    assert "session.run(" in source and ".predict(" not in source
+
+
+def test_health_reports_version_and_the_model_files_hash(service):
+    health = service.client.get("/health").json()
+    assert health["status"] == "ok" and health["model_version"] == "test-1"
+    assert health["model_sha256"] == hashlib.sha256(service.model_path.read_bytes()).hexdigest()
+    assert health["n_features"] == N_FEATURES and health["max_batch"] == MAX_BATCH
+
+
+@pytest.mark.parametrize("rows", [1, 3, MAX_BATCH])
+def test_valid_requests_get_the_models_answers(service, rows):
+    x = np.random.default_rng(rows).normal(size=(rows, N_FEATURES)).astype(np.float32)
+    reply = service.predict(json={"instances": x.tolist()})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    logits = x @ service.w + service.b
+    assert body["predictions"] == logits.argmax(1).tolist()
+    probabilities = np.array(body["probabilities"])
+    assert probabilities.shape == (rows, N_CLASSES) and np.allclose(probabilities.sum(1), 1, atol=1e-4)
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    assert np.allclose(probabilities, expected / expected.sum(1, keepdims=True), atol=1e-5)
+    assert body["model_version"] == "test-1"
+
+
+def test_integers_are_numbers_too(service):
+    reply = service.predict(json={"instances": [[1] * N_FEATURES]})
+    assert reply.status_code == 200, reply.text
+
+
+ROW = [0.5] * N_FEATURES
+BAD = {
+    "not JSON": (400, dict(content=b"{instances: [1, 2]", headers={"content-type": "application/json"})),
+    "not UTF-8": (400, dict(content=b"\xff\xfe\x00")),
+    "empty body": (400, dict(content=b"")),
+    "a JSON list": (422, dict(json=[ROW])),
+    "a JSON string": (422, dict(json="instances")),
+    "JSON null": (422, dict(content=b"null")),
+    "no instances field": (422, dict(json={"inputs": [ROW]})),
+    "instances is null": (422, dict(json={"instances": None})),
+    "empty batch": (422, dict(json={"instances": []})),
+    "flat row": (422, dict(json={"instances": ROW})),
+    "short row": (422, dict(json={"instances": [ROW[:-1]]})),
+    "long row": (422, dict(json={"instances": [ROW + [0.5]]})),
+    "ragged batch": (422, dict(json={"instances": [ROW, ROW[:5]]})),
+    "string value": (422, dict(json={"instances": [["0.5"] * N_FEATURES]})),
+    "boolean value": (422, dict(json={"instances": [[True] + ROW[1:]]})),
+    "null value": (422, dict(json={"instances": [[None] + ROW[1:]]})),
+    "nested value": (422, dict(json={"instances": [[[0.5]] + ROW[1:]]})),
+    "NaN": (422, dict(content=b'{"instances": [[NaN' + b", 0.5" * (N_FEATURES - 1) + b"]]}")),
+    "Infinity": (422, dict(content=b'{"instances": [[-Infinity' + b", 0.5" * (N_FEATURES - 1) + b"]]}")),
+    "oversized batch": (413, dict(json={"instances": [ROW] * (MAX_BATCH + 1)})),
+    "oversized body": (413, dict(content=b" " * 200_000)),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD))
+def test_bad_input_gets_a_4xx_with_a_message_and_the_service_keeps_serving(service, kind):
+    status, kwargs = BAD[kind]
+    reply = service.predict(**kwargs)
+    assert reply.status_code == status, f"{kind}: expected {status}, got {reply.status_code}: {reply.text}"
+    message = reply.json().get("error", "")
+    assert isinstance(message, str) and len(message) > 10, f"{kind}: no clear message: {reply.text}"
+    assert service.client.get("/health").status_code == 200, f"the service stopped answering after: {kind}"
+    ok = service.predict(json={"instances": [ROW]})
+    assert ok.status_code == 200, f"a valid request failed after: {kind}"
+
+
+def test_concurrent_requests_are_all_answered(service):
+    x = np.random.default_rng(5).normal(size=(64, N_FEATURES)).astype(np.float32)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda i: service.predict(json={"instances": x[i:i + 1].tolist()}), range(len(x))))
+    assert [r.status_code for r in replies] == [200] * len(x)
+    assert [r.json()["predictions"][0] for r in replies] == (x @ service.w + service.b).argmax(1).tolist()
+
+
+def test_metrics_are_prometheus_text_and_count_every_predict_request(service):
+    # make sure some traffic exists even when this test runs alone
+    service.predict(json={"instances": [ROW, ROW]})
+    service.predict(content=b"nope")
+    reply = service.client.get("/metrics")
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/plain")
+    families = {f.name: f for f in text_string_to_metric_families(reply.text)}
+    counts = {}
+    for s in families["http_requests"].samples:
+        if s.name == "http_requests_total" and s.labels["path"] == "/predict":
+            counts[s.labels["status"]] = counts.get(s.labels["status"], 0) + s.value
+    assert sum(counts.values()) == service.predict_sent, (counts, service.predict_sent)
+    assert counts.get("400", 0) >= 1 and counts.get("200", 0) >= 1
+    predicted = sum(s.value for s in families["predictions"].samples if s.name == "predictions_total")
+    assert predicted == service.accepted_rows
+    latency = {s.name: s.value for s in families["predict_latency_seconds"].samples}
+    assert latency["predict_latency_seconds_count"] == counts["200"] and latency["predict_latency_seconds_sum"] > 0
+    buckets = [s for s in families["predict_latency_seconds"].samples if s.name.endswith("_bucket")]
+    assert buckets[-1].labels["le"] == "+Inf" and buckets[-1].value == counts["200"]
+
+
+def test_a_missing_model_file_stops_the_service_with_a_clear_error(tmp_path):
+    (tmp_path / "mnist1d_service.py").write_text(service_source())
+    proc = subprocess.run([sys.executable, "-c", "import mnist1d_service"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "MODEL_PATH": str(tmp_path / "absent.onnx")})
+    assert proc.returncode != 0 and "absent.onnx" in proc.stderr
+
+
+def test_json_module_reads_nan_which_is_why_the_service_checks():
+    assert np.isnan(json.loads("[NaN]")[0])
