@@ -1,0 +1,416 @@
+# %% [markdown]
+# # Exercise 8: quantization
+#
+# You will write the affine quantizer of [Chapter 8](../chapters/08_quantization.md) and check it against the
+# numbers inside a real TensorFlow Lite int8 model, write the int8 converter yourself, and then build a model that
+# meets a size and an accuracy target. Everything is checked automatically (14 points):
+#
+# | Task | What you build | Points |
+# |---|---|---|
+# | 1 | `quantize(x, scale, zero_point, bits)` and `dequantize(q, scale, zero_point)` | 3 |
+# | 2 | `choose_qparams(x, symmetric, per_channel, bits)`: the scale and zero point TFLite chooses | 3 |
+# | 3 | `convert_int8(saved_model_dir, calibration_data)`: a full-integer `.tflite` model, as bytes | 4 |
+# | 4 | `tiny_int8_model(x, y)`: a `.tflite` file ≤ 25,000 bytes with ≥ 0.80 test accuracy, in ≤ 40 s | 4 |
+#
+# Each task has visible tests below your code: run them, read their messages, fix, repeat.
+# When grading, more (hidden) tests of the same rules run.
+
+# %%
+# Setup: runs unchanged locally, in Colab and on a GPU. Installs only in Colab, and never TensorFlow/Keras there.
+import os
+import sys
+
+COLAB_PACKAGES: list[str] = ["mnist1d==0.0.2.post1", "ai-edge-litert==2.3.0"]  # pinned extras Colab does not ship
+if "google.colab" in sys.modules and COLAB_PACKAGES:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *COLAB_PACKAGES], check=True)
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from ai_edge_litert.interpreter import Interpreter
+from mnist1d.data import get_dataset_args, make_dataset
+
+tf.get_logger().setLevel("ERROR")  # fresh models each trace their own training step: TF's "retracing" notice is expected
+print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__version__}")
+
+# MNIST-1D, generated locally: 4,000 training and 1,000 test signals of 40 samples, 10 classes.
+data = make_dataset(get_dataset_args())
+x_train, y_train = data["x"].astype("float32"), data["y"].astype("int64")
+x_test, y_test = data["x_test"].astype("float32"), data["y_test"].astype("int64")
+print(f"{len(x_train)} training and {len(x_test)} test signals")
+
+# %% [markdown]
+# The next cell trains a small CNN (a few seconds), exports it as a SavedModel to `SAVED_MODEL_DIR`, converts it to a
+# full-integer int8 TFLite model (float input and output, calibrated on `CALIBRATION` = the first 200 training
+# signals), and stores what the interpreter says about it in `ref`:
+#
+# * `ref["weights"][layer]` for `layer` in `conv1`, `conv2`, `dense1`, `logits`: `"float"` the layer's float kernel in
+#   **TFLite's layout, output channel first** (`(out, 5, 1, in)` for the convolutions, `(out, in)` for the dense
+#   layers), `"q"` the int8 weights the interpreter holds, `"scales"` and `"zero_points"` their per-channel parameters;
+# * `ref["input_scale"]`, `ref["input_zero_point"]`: the input tensor's parameters; `ref["x_probe"]` 50 test signals and
+#   `ref["input_q"]` the int8 codes the interpreter's own QUANTIZE op made of them;
+# * `ref["output_q"]`, `ref["output_scale"]`, `ref["output_zero_point"]`, `ref["output_float"]`: the int8 logits of
+#   those 50 signals, their parameters, and the floats the interpreter's DEQUANTIZE op made of them.
+
+# %%
+keras.utils.set_random_seed(0)
+model = keras.Sequential([
+    keras.Input((40,)), keras.layers.Reshape((40, 1, 1)),
+    keras.layers.Conv2D(16, (5, 1), padding="same", activation="relu", name="conv1"),
+    keras.layers.Conv2D(32, (5, 1), padding="same", activation="relu", name="conv2"),
+    keras.layers.MaxPooling2D((2, 1)), keras.layers.Flatten(),
+    keras.layers.Dense(64, activation="relu", name="dense1"), keras.layers.Dense(10, name="logits")])
+model.compile(optimizer=keras.optimizers.Adam(3e-3), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(x_train, y_train, batch_size=128, epochs=6, verbose=0)
+float_accuracy = float(np.mean(np.argmax(model(x_test, training=False), axis=1) == y_test))
+
+SAVED_MODEL_DIR = str(Path(tempfile.mkdtemp()) / "cnn")
+model.export(SAVED_MODEL_DIR, verbose=False)
+CALIBRATION = x_train[:200]
+converter = tf.lite.TFLiteConverter.from_saved_model(SAVED_MODEL_DIR)
+float_tflite_bytes = len(converter.convert())
+converter.optimizations = [tf.lite.Optimize.DEFAULT]
+converter.representative_dataset = lambda: ([CALIBRATION[i:i + 20]] for i in range(0, len(CALIBRATION), 20))
+reference_model = converter.convert()  # full integer inside, float input and output
+# (the converter notes "fully_quantize: ..." and absl lines on stderr: progress messages, harmless)
+
+with warnings.catch_warnings():  # LiteRT warns that keeping every intermediate tensor is for debugging: it is, here
+    warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors")
+    interpreter = Interpreter(model_content=reference_model, experimental_preserve_all_tensors=True)
+interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], (50, 40))
+interpreter.allocate_tensors()
+ref = {"x_probe": x_test[:50], "weights": {}}
+interpreter.set_tensor(interpreter.get_input_details()[0]["index"], ref["x_probe"])
+interpreter.invoke()
+by_shape = {(tuple(d["shape"]), d["dtype"]): d for d in interpreter.get_tensor_details()}
+for layer in ("conv1", "conv2", "dense1", "logits"):
+    kernel = np.asarray(model.get_layer(layer).kernel)
+    kernel = np.transpose(kernel, (3, 0, 1, 2)) if kernel.ndim == 4 else kernel.T  # output channel first
+    d = by_shape[kernel.shape, np.int8]
+    ref["weights"][layer] = {"float": kernel, "q": interpreter.get_tensor(d["index"]),
+                             "scales": d["quantization_parameters"]["scales"],
+                             "zero_points": d["quantization_parameters"]["zero_points"]}
+d_in, d_out = by_shape[(50, 40), np.int8], by_shape[(50, 10), np.int8]
+ref.update(input_scale=d_in["quantization"][0], input_zero_point=d_in["quantization"][1],
+           input_q=interpreter.get_tensor(d_in["index"]),
+           output_scale=d_out["quantization"][0], output_zero_point=d_out["quantization"][1],
+           output_q=interpreter.get_tensor(d_out["index"]),
+           output_float=interpreter.get_tensor(interpreter.get_output_details()[0]["index"]))
+
+
+def codes_differing(x, scale, zero_point, got, expected):
+    """How many int8 codes differ by more than a rounding tie: TFLite rounds x / s computed in float32, half away from
+    zero, so where x / s lies within float32 precision of a half-integer either neighbour is accepted."""
+    ratio = np.asarray(x, dtype=np.float64) / np.asarray(scale, dtype=np.float64)
+    at_tie = np.abs(np.abs(ratio) % 1 - 0.5) < 1e-4
+    diff = np.abs(np.asarray(got, dtype=np.int64) - np.asarray(expected, dtype=np.int64))
+    return int(np.sum((diff > 1) | ((diff == 1) & ~at_tie)))
+
+
+print(f"float model: test accuracy {float_accuracy:.3f}, TFLite float32 file {float_tflite_bytes:,} bytes; "
+      f"reference int8 model {len(reference_model):,} bytes; input scale {ref['input_scale']:.5f}, "
+      f"zero point {ref['input_zero_point']}")
+
+# %% [markdown]
+# ## Task 1 (3 points): quantize and dequantize
+#
+# Write the affine quantizer of Chapter 8 and its inverse:
+#
+# * `quantize(x, scale, zero_point, bits=8)` returns $q = \operatorname{clamp}(\operatorname{round}(x / s) + z,\ -2^{b-1},\ 2^{b-1}-1)$
+#   as an `np.int8` array (every `bits` from 2 to 8 fits in int8). `round` is NumPy's `np.round`.
+# * `dequantize(q, scale, zero_point)` returns $\hat x = s\,(q - z)$ as a float array (`np.float32` or `np.float64`).
+#   Convert `q` to float **before** subtracting: int8 arithmetic overflows (`np.int8(-128) - np.int8(5)` wraps).
+# * `x` and `q` are arrays of any shape; `scale` and `zero_point` are scalars or arrays that broadcast against them
+#   (per-channel parameters come shaped for broadcasting, e.g. `(out, 1, 1, 1)` for a convolution kernel).
+# * With `bits=4` the codes lie in $[-8, 7]$; out-of-range values are clipped, never wrapped.
+#
+# The tests compare your codes with the int8 weights inside the reference model (`ref["weights"]`), with the codes the
+# interpreter's QUANTIZE op made of `ref["x_probe"]`, and your dequantized logits with its DEQUANTIZE op's output.
+# TFLite computes $x/s$ in float32 and rounds halves away from zero; where $x/s$ is a half-integer to float32
+# precision, the tests accept either neighbour (`codes_differing` in the setup cell).
+#
+# <details><summary>Hint</summary>
+#
+# `np.clip(np.round(np.asarray(x) / scale) + zero_point, q_min, q_max).astype(np.int8)` with
+# `q_min, q_max = -2 ** (bits - 1), 2 ** (bits - 1) - 1`; and `scale * (q.astype(np.float64) - zero_point)`.
+# </details>
+
+# %% nbgrader={"grade_id": "task1_solution", "solution": true}
+def quantize(x, scale, zero_point, bits=8):
+    ### BEGIN SOLUTION
+    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    q = np.round(np.asarray(x, dtype=np.float64) / np.asarray(scale, dtype=np.float64)) + np.asarray(zero_point)
+    return np.clip(q, q_min, q_max).astype(np.int8)
+    ### END SOLUTION
+
+
+def dequantize(q, scale, zero_point):
+    ### BEGIN SOLUTION
+    return np.asarray(scale, dtype=np.float64) * (np.asarray(q).astype(np.float64) - np.asarray(zero_point))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "task1_tests", "grade": true, "points": 3}
+_got = quantize(np.array([-1.0, 0.0, 0.26, 1.0, 100.0, -100.0]), 0.5, 0)
+_want = np.array([-2, 0, 1, 2, 127, -128])
+assert isinstance(_got, np.ndarray) and _got.dtype == np.int8, f"quantize must return an np.int8 array, got {type(_got).__name__} {getattr(_got, 'dtype', '')}"
+assert np.array_equal(_got, _want), f"quantize(x, 0.5, 0): expected {_want}, got {_got} (round, add z, clip to [-128, 127])"
+_got = quantize(np.array([0.0, 0.3]), 0.1, -5)
+assert np.array_equal(_got, [-5, -2]), f"quantize([0, 0.3], 0.1, zero_point=-5): expected [-5 -2], got {_got}"
+_dq = dequantize(np.array([-5, -2, 127], dtype=np.int8), 0.1, -5)
+assert np.allclose(_dq, [0.0, 0.3, 13.2]), f"dequantize([-5, -2, 127], 0.1, -5): expected [0. 0.3 13.2], got {_dq}"
+_w = ref["weights"]["dense1"]
+_q = quantize(_w["float"], _w["scales"][:, None], 0)
+assert _q.shape == _w["q"].shape, f"dense1: expected shape {_w['q'].shape}, got {_q.shape}"
+_bad = codes_differing(_w["float"], _w["scales"][:, None], 0, _q, _w["q"])
+assert _bad == 0, f"dense1: {_bad} of {_q.size} codes differ from the interpreter's int8 weights (first row: got {_q[0, :5]}, expected {_w['q'][0, :5]}; scales broadcast per row)"
+_qin = quantize(ref["x_probe"], ref["input_scale"], ref["input_zero_point"])
+_bad = codes_differing(ref["x_probe"], ref["input_scale"], ref["input_zero_point"], _qin, ref["input_q"])
+assert _qin.shape == ref["input_q"].shape and _bad == 0, \
+    f"input: {_bad} codes differ from the interpreter's QUANTIZE op (first got {_qin[0, :5]}, expected {ref['input_q'][0, :5]})"
+print("Task 1: visible tests passed.")
+### BEGIN HIDDEN TESTS
+for _name in ("conv1", "conv2", "logits"):
+    _w = ref["weights"][_name]
+    _shape = (-1,) + (1,) * (_w["float"].ndim - 1)
+    _q = quantize(_w["float"], _w["scales"].reshape(_shape), 0)
+    assert codes_differing(_w["float"], _w["scales"].reshape(_shape), 0, _q, _w["q"]) == 0, f"hidden: {_name} int8 weights"
+_dq = dequantize(ref["output_q"], ref["output_scale"], ref["output_zero_point"])
+assert np.allclose(_dq, ref["output_float"], rtol=1e-5, atol=1e-6), "hidden: dequantized logits == interpreter's DEQUANTIZE op"
+assert np.array_equal(quantize(np.array([-9.0, -8.0, 7.0, 8.0, 0.4]), 1.0, 0, bits=4), [-8, -8, 7, 7, 0]), "hidden: 4-bit range [-8, 7]"
+assert np.array_equal(quantize(np.array([3.0]), 1.0, 126), [127]), "hidden: clip after adding the zero point"
+assert np.array_equal(quantize(np.array([-1.0]), 1.0, -128), [-128]), "hidden: clip at the bottom"
+_dq = dequantize(np.array([-128], dtype=np.int8), 2.0, 5)
+assert np.allclose(_dq, [-266.0]), f"hidden: no int8 overflow in dequantize (expected -266, got {_dq})"
+_x = np.random.default_rng(1).normal(size=(3, 7))
+_q = quantize(_x, 0.05, 3)
+assert np.abs(dequantize(_q, 0.05, 3) - _x).max() <= 0.025 + 1e-9, "hidden: in-range error at most s/2"
+assert _q.shape == (3, 7), "hidden: shape kept"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 2 (3 points): choose the scale and the zero point
+#
+# Write `choose_qparams(x, symmetric, per_channel, bits=8)` returning `(scale, zero_point)` as NumPy arrays:
+#
+# * **symmetric** (weights): $s = \max|x| / (2^{b-1} - 1)$, $z = 0$;
+# * **asymmetric** (activations): widen the range to include 0, $x_{\min} = \min(\min x, 0)$,
+#   $x_{\max} = \max(\max x, 0)$; then $s = (x_{\max} - x_{\min}) / (2^b - 1)$ and
+#   $z = \operatorname{clip}(\operatorname{round}(-2^{b-1} - x_{\min} / s),\ -2^{b-1},\ 2^{b-1}-1)$;
+# * **per_channel**: one `(scale, zero_point)` per index of **axis 0** (the output channel in TFLite's layout),
+#   statistics taken over all other axes; the results have shape `(x.shape[0],)`. Otherwise one pair for the whole
+#   tensor, with shape `()`;
+# * if a range is zero (an all-zero tensor or channel), use $s = 1$ for it (the formula for $z$ then applies with $s = 1$);
+# * `zero_point` holds integers (any integer dtype).
+#
+# The tests compare your parameters with the interpreter's for every kernel of the reference model (symmetric,
+# per-channel) and for its input, whose range came from `CALIBRATION` (asymmetric, per-tensor).
+#
+# <details><summary>Hint</summary>
+#
+# `axes = tuple(range(1, x.ndim)) if per_channel else None`, then `np.max(np.abs(x), axis=axes)` or
+# `np.min(x, axis=axes)` / `np.max(x, axis=axes)`; `np.where(scale > 0, scale, 1.0)` handles zero ranges.
+# </details>
+
+# %% nbgrader={"grade_id": "task2_solution", "solution": true}
+def choose_qparams(x, symmetric, per_channel, bits=8):
+    ### BEGIN SOLUTION
+    x = np.asarray(x, dtype=np.float64)
+    axes = tuple(range(1, x.ndim)) if per_channel else None
+    if symmetric:
+        scale = np.max(np.abs(x), axis=axes) / (2 ** (bits - 1) - 1)
+        scale = np.where(scale > 0, scale, 1.0)
+        return scale, np.zeros(scale.shape, dtype=np.int64)
+    lo = np.minimum(np.min(x, axis=axes), 0.0)
+    hi = np.maximum(np.max(x, axis=axes), 0.0)
+    scale = (hi - lo) / (2 ** bits - 1)
+    scale = np.where(scale > 0, scale, 1.0)
+    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    zero_point = np.clip(np.round(q_min - lo / scale), q_min, q_max).astype(np.int64)
+    return scale, zero_point
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 3}
+_s, _z = choose_qparams(np.array([-0.5, 0.25, 1.5]), symmetric=False, per_channel=False)
+assert np.ndim(_s) == 0 and np.ndim(_z) == 0, f"per-tensor: expected scalar-shaped results, got shapes {np.shape(_s)}, {np.shape(_z)}"
+assert np.isclose(_s, 2.0 / 255) and int(_z) == -64, f"range [-0.5, 1.5], asymmetric: expected (s, z) = ({2 / 255:.6f}, -64), got ({float(_s):.6f}, {int(_z)})"
+_s, _z = choose_qparams(np.array([[1.0, -2.0], [0.5, 0.25]]), symmetric=True, per_channel=True)
+assert np.allclose(_s, [2 / 127, 0.5 / 127]) and np.all(np.asarray(_z) == 0), \
+    f"symmetric per-channel over axis 0: expected scales {[2 / 127, 0.5 / 127]}, zero points 0; got {_s}, {_z}"
+_w = ref["weights"]["dense1"]
+_s, _z = choose_qparams(_w["float"], symmetric=True, per_channel=True)
+assert np.shape(_s) == _w["scales"].shape, f"dense1: expected {_w['scales'].shape} scales, got shape {np.shape(_s)}"
+assert np.allclose(_s, _w["scales"], rtol=1e-6), f"dense1 scales: expected {_w['scales'][:3]}…, got {np.asarray(_s)[:3]}…"
+_s, _z = choose_qparams(CALIBRATION, symmetric=False, per_channel=False)
+assert np.isclose(_s, ref["input_scale"], rtol=1e-6) and int(_z) == ref["input_zero_point"], \
+    f"input (asymmetric, from CALIBRATION): expected ({ref['input_scale']:.6f}, {ref['input_zero_point']}), got ({float(_s):.6f}, {int(_z)})"
+print("Task 2: visible tests passed.")
+### BEGIN HIDDEN TESTS
+for _name in ("conv1", "conv2", "logits"):
+    _w = ref["weights"][_name]
+    _s, _z = choose_qparams(_w["float"], symmetric=True, per_channel=True)
+    assert np.allclose(_s, _w["scales"], rtol=1e-6), f"hidden: {_name} per-channel scales"
+    assert np.array_equal(np.asarray(_z), _w["zero_points"]), f"hidden: {_name} zero points"
+_s, _z = choose_qparams(np.array([0.5, 2.0]), symmetric=False, per_channel=False)
+assert np.isclose(_s, 2.0 / 255) and int(_z) == -128, "hidden: all-positive range starts at 0 (z = -128)"
+_s, _z = choose_qparams(np.array([-3.0, -1.0]), symmetric=False, per_channel=False)
+assert np.isclose(_s, 3.0 / 255) and int(_z) == 127, "hidden: all-negative range ends at 0 (z = 127)"
+_s, _z = choose_qparams(np.zeros((2, 3)), symmetric=True, per_channel=True)
+assert np.allclose(_s, 1.0) and np.all(np.asarray(_z) == 0), "hidden: all-zero channels get scale 1"
+_s, _z = choose_qparams(np.array([[0.0, 0.0], [-1.0, 3.0]]), symmetric=False, per_channel=True, bits=4)
+assert np.allclose(_s, [1.0, 4.0 / 15]) and np.array_equal(np.asarray(_z), [-8, -4]), "hidden: asymmetric per-channel, 4 bits, a zero channel"
+_s, _z = choose_qparams(np.array([-0.7, 0.35]), symmetric=True, per_channel=False, bits=4)
+assert np.isclose(_s, 0.1) and int(_z) == 0, "hidden: symmetric 4 bits divides by 7"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 3 (4 points): your own int8 converter
+#
+# Write `convert_int8(saved_model_dir, calibration_data)` that returns the bytes of a **full-integer** TFLite model:
+#
+# * converted from the SavedModel at `saved_model_dir` with `tf.lite.TFLiteConverter.from_saved_model`;
+# * every operation in int8 (`tf.lite.OpsSet.TFLITE_BUILTINS_INT8`), **int8 input and int8 output**;
+# * calibrated on **all** of `calibration_data`, a float32 array of shape `(N, 40)` (yield it in batches; the model
+#   accepts any batch size).
+#
+# The cell below your function converts the model trained above with the first 300 training signals and stores the
+# bytes. The tests load them into an interpreter and check: int8 input and output; int8 weights; the file at most
+# 30 % of the float32 TFLite file (`float_tflite_bytes`); test accuracy (inputs quantized with the input tensor's own
+# scale and zero point) at most 2 points below the float model's `float_accuracy`; and an input scale and zero point
+# that match the range of the whole calibration set.
+#
+# <details><summary>Hint</summary>
+#
+# Chapter 8's `convert` function with `mode="int8", int8_io=True`: `optimizations`, `representative_dataset` (a
+# function returning an iterator of one-element lists), `target_spec.supported_ops`, `inference_input_type` and
+# `inference_output_type`.
+# </details>
+
+# %% nbgrader={"grade_id": "task3_solution", "solution": true}
+def convert_int8(saved_model_dir, calibration_data):
+    ### BEGIN SOLUTION
+    converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model_dir))
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    batches = [calibration_data[i:i + 50] for i in range(0, len(calibration_data), 50)]
+    converter.representative_dataset = lambda: ([b] for b in batches)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    return converter.convert()
+    ### END SOLUTION
+
+
+MY_CALIBRATION = x_train[:300]
+my_int8_model = convert_int8(SAVED_MODEL_DIR, MY_CALIBRATION)
+print(f"{len(my_int8_model):,} bytes")
+
+# %% nbgrader={"grade_id": "task3_tests", "grade": true, "points": 4}
+assert isinstance(my_int8_model, (bytes, bytearray)), f"return the model's bytes, got {type(my_int8_model).__name__}"
+_it = Interpreter(model_content=bytes(my_int8_model))
+_in, _out = _it.get_input_details()[0], _it.get_output_details()[0]
+assert _in["dtype"] == np.int8 and _out["dtype"] == np.int8, \
+    f"input/output types: expected int8/int8, got {_in['dtype'].__name__}/{_out['dtype'].__name__} (inference_input_type, inference_output_type)"
+_limit = 0.3 * float_tflite_bytes
+assert len(my_int8_model) <= _limit, f"size: expected ≤ {_limit:,.0f} bytes (30 % of float32), got {len(my_int8_model):,}"
+_it.resize_tensor_input(_in["index"], x_test.shape)
+_it.allocate_tensors()
+_s_in, _z_in = _in["quantization"]
+_it.set_tensor(_in["index"], np.clip(np.round(x_test / _s_in) + _z_in, -128, 127).astype(np.int8))
+_it.invoke()
+_acc = float(np.mean(np.argmax(_it.get_tensor(_out["index"]), axis=1) == y_test))
+assert _acc >= float_accuracy - 0.02, \
+    f"test accuracy: expected ≥ {float_accuracy - 0.02:.3f} (float {float_accuracy:.3f} − 2 points), got {_acc:.3f} (check the calibration data)"
+print(f"Task 3: visible tests passed ({len(my_int8_model):,} bytes, test accuracy {_acc:.3f}, float {float_accuracy:.3f}).")
+### BEGIN HIDDEN TESTS
+_types = {d["name"]: d["dtype"] for d in _it.get_tensor_details() if len(d["shape"]) >= 2 and d["shape"][0] in (16, 32, 64, 10)}
+assert all(t == np.int8 for t in _types.values()), f"hidden: all weight tensors int8, got {set(t.__name__ for t in _types.values())}"
+_lo, _hi = min(float(MY_CALIBRATION.min()), 0.0), max(float(MY_CALIBRATION.max()), 0.0)
+assert np.isclose(_s_in, (_hi - _lo) / 255, rtol=1e-5), \
+    f"hidden: input scale {_s_in:.6f} does not match the calibration range (expected {(_hi - _lo) / 255:.6f}): calibrate on all of calibration_data"
+assert _z_in == int(np.round(-128 - _lo / ((_hi - _lo) / 255))), "hidden: input zero point from the calibration range"
+assert np.all(np.isfinite(_it.get_tensor(_out["index"]).astype(float))), "hidden: finite outputs"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 4 (4 points): small, accurate, and quick
+#
+# Write `tiny_int8_model(x, y)` that trains a Keras model on `x` (shape `(N, 40)`, float32) and `y` (labels 0–9) and
+# returns the bytes of an int8 TFLite model with **int8 input and output** (like Task 3), such that:
+#
+# * the file is **≤ 25,000 bytes**,
+# * its **test accuracy ≥ 0.80** on `x_test`, `y_test` (1,000 signals; inputs quantized with the input's own scale and
+#   zero point, prediction = argmax of the int8 output),
+# * the cell below the function (training + conversion) finishes in **≤ 40 s**.
+#
+# Any architecture. Seed what you train (`keras.utils.set_random_seed(0)`), so the result repeats; `verbose=0`. You may
+# call your `convert_int8` (export the model with `model.export(directory, verbose=False)` first), or convert here.
+#
+# <details><summary>Hint</summary>
+#
+# Budget the bytes: int8 stores one byte per weight plus about 7 kB of graph and quantization parameters, so keep
+# the model near 13,000 parameters. The reference model above with 16 and 32 filters, `MaxPooling2D((4, 1))`, a
+# `Dense(32)` layer, and about 15 epochs of Adam (learning rate 3e-3 with a cosine decay) does it.
+# </details>
+
+# %% nbgrader={"grade_id": "task4_solution", "solution": true}
+def tiny_int8_model(x, y):
+    ### BEGIN SOLUTION
+    keras.utils.set_random_seed(0)
+    tiny = keras.Sequential([
+        keras.Input((40,)), keras.layers.Reshape((40, 1, 1)),
+        keras.layers.Conv2D(16, (5, 1), padding="same", activation="relu"),
+        keras.layers.Conv2D(32, (5, 1), padding="same", activation="relu"),
+        keras.layers.MaxPooling2D((4, 1)), keras.layers.Flatten(),
+        keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10)])
+    epochs = 15
+    schedule = keras.optimizers.schedules.CosineDecay(3e-3, epochs * int(np.ceil(len(x) / 128)))
+    tiny.compile(optimizer=keras.optimizers.Adam(schedule),
+                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    tiny.fit(x, y, batch_size=128, epochs=epochs, verbose=0)
+    directory = str(Path(tempfile.mkdtemp()) / "tiny")
+    tiny.export(directory, verbose=False)
+    converter = tf.lite.TFLiteConverter.from_saved_model(directory)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: ([x[i:i + 50]] for i in range(0, 300, 50))
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    return converter.convert()
+    ### END SOLUTION
+
+
+_start = time.perf_counter()
+tiny_model = tiny_int8_model(x_train, y_train)
+tiny_seconds = time.perf_counter() - _start
+print(f"{len(tiny_model):,} bytes, trained and converted in {tiny_seconds:.1f} s")
+
+# %% nbgrader={"grade_id": "task4_tests", "grade": true, "points": 4}
+assert isinstance(tiny_model, (bytes, bytearray)), f"return the model's bytes, got {type(tiny_model).__name__}"
+assert len(tiny_model) <= 25_000, f"size: expected ≤ 25,000 bytes, got {len(tiny_model):,} (fewer parameters)"
+_it = Interpreter(model_content=bytes(tiny_model))
+_in, _out = _it.get_input_details()[0], _it.get_output_details()[0]
+assert _in["dtype"] == np.int8 and _out["dtype"] == np.int8, \
+    f"input/output types: expected int8/int8, got {_in['dtype'].__name__}/{_out['dtype'].__name__}"
+_it.resize_tensor_input(_in["index"], x_test.shape)
+_it.allocate_tensors()
+_s_in, _z_in = _in["quantization"]
+_it.set_tensor(_in["index"], np.clip(np.round(x_test / _s_in) + _z_in, -128, 127).astype(np.int8))
+_it.invoke()
+_pred = np.argmax(_it.get_tensor(_out["index"]), axis=1)
+_acc = float(np.mean(_pred == y_test))
+assert _acc >= 0.80, f"test accuracy: expected ≥ 0.80, got {_acc:.3f} (train longer, or a bigger model within the size)"
+assert tiny_seconds <= 40, f"training and conversion took {tiny_seconds:.0f} s, the limit is 40 s"
+print(f"Task 4: visible tests passed ({len(tiny_model):,} bytes, test accuracy {_acc:.3f}, {tiny_seconds:.1f} s).")
+### BEGIN HIDDEN TESTS
+assert len(np.unique(_pred)) == 10, "hidden: the model predicts all ten classes"
+assert _it.get_tensor(_out["index"]).shape == (len(x_test), 10), "hidden: ten outputs per signal"
+### END HIDDEN TESTS
