@@ -52,6 +52,9 @@ def test_chapter_page_has_numbers_figures_with_alt_text_and_runtime(book, chapte
     for img in content:
         alt = re.search(r'alt="([^"]*)"', img)
         assert alt and len(alt.group(1)) > 20, f"{chapter.name}: figure without descriptive alt text: {img[:120]}"
+    # a table row rule `|---|---|` left as text (Sphinx turns --- into an em dash) outside code blocks
+    raw_tables = re.findall(r"\|\s*:?(?:-{3,}|\u2014)[-\u2013\u2014|: ]*\|", re.sub(r"<pre.*?</pre>", "", html, flags=re.S))
+    assert not raw_tables, f"{chapter.name}: a Markdown table was rendered as plain text: {raw_tables[:1]}"
 
 
 def test_executing_the_chapters_leaves_the_source_tree_clean(book):
