@@ -31,17 +31,22 @@ class GradeCheck:
     autograde_seconds: float
 
 
+def with_answers(release: nbformat.NotebookNode, answers: dict[str, str], grade_ids) -> nbformat.NotebookNode:
+    """A copy of the release notebook whose cells named in `grade_ids` hold `answers[grade_id]`."""
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in grade_ids:
+            cell.source = answers[gid]
+    return nb
+
+
 def with_tasks_solved(release: nbformat.NotebookNode, source: nbformat.NotebookNode, grade_ids: set[str]) -> nbformat.NotebookNode:
     """The release notebook with the named solution cells replaced by the instructor's source."""
     solutions = {
         c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata
     }
-    nb = copy.deepcopy(release)
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in grade_ids:
-            cell.source = solutions[gid]
-    return nb
+    return with_answers(release, solutions, grade_ids)
 
 
 def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[str, ...] = ("solution", "blank", "partial")) -> GradeCheck:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from coursekit.gradecheck import with_answers
 from coursekit.sources import read_source
 
 TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
@@ -43,12 +44,7 @@ def notebooks(release: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nb
 
 
 def solved(release, answers, grade_ids=("task1_solution", "task2_solution")) -> nbformat.NotebookNode:
-    nb = copy.deepcopy(release)
-    for c in nb.cells:
-        gid = c.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in grade_ids:
-            c.source = answers[gid]
-    return nb
+    return with_answers(release, answers, grade_ids)
 
 
 def with_cell_after(nb, grade_id: str, source: str) -> nbformat.NotebookNode:
