@@ -226,3 +226,49 @@ def test_a_missing_model_file_stops_the_service_with_a_clear_error(tmp_path):
 
 def test_json_module_reads_nan_which_is_why_the_service_checks():
     assert np.isnan(json.loads("[NaN]")[0])
+
+
+def service_manager_source() -> str:
+    """The chapter's cell that defines `Service` (start on a free port, stop, die with the parent)."""
+    nb = jupytext.read(ROOT / "chapters" / "10_deployment.md")
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and "class Service" in c.source]
+    assert len(cells) == 1, "chapter 10 must define Service in exactly one cell"
+    return cells[0]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie has exited: only its parent's wait() is missing
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux-only")
+@pytest.mark.parametrize("ending", ["a cell raises, the kernel exits", "the kernel is killed"])
+def test_the_chapters_service_leaves_no_orphan(tmp_path, ending):
+    (tmp_path / "mnist1d_service.py").write_text(service_source())
+    linear_onnx(tmp_path / "model.onnx")
+    script = "\n".join([
+        "import os, sys, time", "from pathlib import Path", service_manager_source(),
+        f"service = Service(Path({str(tmp_path)!r}), 'mnist1d_service', {{'MODEL_PATH': {str(tmp_path / 'model.onnx')!r}}})",
+        "print(service.process.pid, flush=True)",
+        "raise RuntimeError('a failing cell')" if ending.startswith("a cell") else "time.sleep(120)",
+    ])
+    kernel = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        child = int(kernel.stdout.readline() or 0)
+        assert child, f"the service did not start: {kernel.stderr.read()[-2000:]}"
+        assert _alive(child)
+        if ending == "the kernel is killed":
+            kernel.kill()  # SIGKILL: no atexit, no finally; only the parent-death signal is left
+        kernel.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child), f"{ending}: the service (pid {child}) outlived its parent"
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()
