@@ -11,7 +11,6 @@ import concurrent.futures
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -53,10 +52,11 @@ def linear_onnx(path: Path, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return w, b
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def chapter_service_class():
+    """The chapter's own `Service` (free loopback port, wait for /health, stop, die with the parent)."""
+    namespace = {"os": os, "sys": sys, "time": time, "Path": Path}
+    exec(service_manager_source(), namespace)
+    return namespace["Service"]
 
 
 class Running:
@@ -64,32 +64,13 @@ class Running:
         (tmp / "mnist1d_service.py").write_text(service_source())
         self.model_path = tmp / "model.onnx"
         self.w, self.b = linear_onnx(self.model_path)
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self.log = open(tmp / "service.log", "w+")
-        env = {**os.environ, "MODEL_PATH": str(self.model_path), "MODEL_VERSION": "test-1",
-               "MAX_BATCH": str(MAX_BATCH), "MAX_BODY_BYTES": "100000"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "mnist1d_service:app", "--host", "127.0.0.1",
-             "--port", self.url.rsplit(":", 1)[1], "--log-level", "warning"],
-            cwd=tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, f"the service exited: {self.log_text()}"
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"no /health answer in 60 s: {self.log_text()}"
-            time.sleep(0.05)
-        self.client = httpx.Client(base_url=self.url, timeout=10)
+        env = {"MODEL_PATH": str(self.model_path), "MODEL_VERSION": "test-1", "MAX_BATCH": str(MAX_BATCH),
+               "MAX_BODY_BYTES": "100000"}
+        self.service = chapter_service_class()(tmp, "mnist1d_service", env)
+        self.process = self.service.process
+        self.client = httpx.Client(base_url=self.service.url, timeout=10)
         self.predict_sent = 0
         self.accepted_rows = 0
-
-    def log_text(self) -> str:
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()[-3000:]
 
     def predict(self, **kwargs) -> httpx.Response:
         self.predict_sent += 1
@@ -100,14 +81,7 @@ class Running:
 
     def stop(self) -> int:
         self.client.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return self.service.stop()
 
 
 @pytest.fixture(scope="module")
