@@ -1,8 +1,9 @@
 """Chapter 10's inference service, started for real: uvicorn on a free loopback port, real HTTP requests.
 
 The service module is the `%%writefile .../mnist1d_service.py` cell of chapters/10_deployment.md (one source: the
-chapter teaches it and these tests run it). The model is a linear ONNX graph built here with `onnx.helper`, so
-the expected predictions are known exactly and no TensorFlow is needed.
+chapter teaches it and these tests run it), started and stopped by the chapter's own `Service` class. The model
+is a linear ONNX graph built here with `onnx.helper`, so the expected predictions are known exactly and no
+TensorFlow is needed.
 """
 
 from __future__ import annotations
