@@ -7,17 +7,17 @@ import sys
 from pathlib import Path
 
 from . import generate, grade_cli, leaks
-from .paths import chapters, exercises, repo_root
+from .paths import chapters, exercises, named, repo_root
 from .sources import SourceError
 
 
 def _pick(items, names):
     if not names:
         return items
-    chosen = [i for i in items if i.name in names or i.name[:2] in names]
+    chosen = named(items, names)
     missing = set(names) - {i.name for i in chosen} - {i.name[:2] for i in chosen}
     if missing:
-        raise SystemExit(f"unknown name(s): {sorted(missing)}; known: {[i.name for i in items]}")
+        raise SystemExit(f"unknown name(s): {sorted(missing)}; known: {sorted({i.name for i in items})}")
     return chosen
 
 

@@ -20,7 +20,7 @@ import jupytext
 import nbformat
 
 from .nbgrader_course import Course
-from .paths import Chapter, Exercise, chapters, exercises, repo_root
+from .paths import Chapter, Exercise, chapters, exercises, named, repo_root
 from .sources import read_source
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -65,14 +65,9 @@ def chapter_notebook(ch: Chapter) -> nbformat.NotebookNode:
     return _clean(nb, keep_nbgrader=False)
 
 
-def _chosen(items: list, names: list[str] | None) -> list:
-    """Items whose name or two-digit number is in `names` (all items when `names` is empty)."""
-    return [i for i in items if not names or i.name in names or i.name[:2] in names]
-
-
 def expected_files(root: Path | None = None, names: list[str] | None = None) -> dict[Path, nbformat.NotebookNode]:
-    files = student_notebooks(_chosen(exercises(root), names))
-    for ch in _chosen(chapters(root), names):
+    files = student_notebooks(named(exercises(root), names))
+    for ch in named(chapters(root), names):
         files[ch.notebook] = chapter_notebook(ch)
     return files
 

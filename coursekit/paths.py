@@ -62,3 +62,8 @@ def chapters(root: Path | None = None) -> list[Chapter]:
         Chapter(p.stem, p, p.with_suffix(".ipynb"))
         for p in sorted((root / "chapters").glob("[0-9][0-9]_*.md"))
     ]
+
+
+def named(items: list, names: list[str] | None) -> list:
+    """The items whose name or two-digit number is in `names` (all of them when `names` is empty)."""
+    return [i for i in items if not names or i.name in names or i.name[:2] in names]
