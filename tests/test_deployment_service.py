@@ -29,12 +29,24 @@ ROOT = Path(__file__).resolve().parent.parent
 N_FEATURES, N_CLASSES, MAX_BATCH = 40, 10, 8
 
 
-def service_source() -> str:
+def chapter_cell(is_it, what: str) -> str:
+    """The one code cell of chapters/10_deployment.md for which `is_it(source)` holds."""
     nb = jupytext.read(ROOT / "chapters" / "10_deployment.md")
-    cells = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("%%writefile")
-             and "mnist1d_service.py" in c.source.splitlines()[0]]
-    assert len(cells) == 1, "chapter 10 must write the service module in exactly one %%writefile cell"
-    return cells[0].split("\n", 1)[1]
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and is_it(c.source)]
+    assert len(cells) == 1, f"chapter 10 must {what} in exactly one cell, found {len(cells)}"
+    return cells[0]
+
+
+def service_source() -> str:
+    """The service module: the chapter's `%%writefile .../mnist1d_service.py` cell, without its magic line."""
+    cell = chapter_cell(lambda src: src.startswith("%%writefile") and "mnist1d_service.py" in src.splitlines()[0],
+                        "write the service module with %%writefile")
+    return cell.split("\n", 1)[1]
+
+
+def service_manager_source() -> str:
+    """The chapter's cell that defines `Service` (start on a free port, stop, die with the parent)."""
+    return chapter_cell(lambda src: "class Service" in src, "define Service")
 
 
 def linear_onnx(path: Path, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -201,14 +213,6 @@ def test_a_missing_model_file_stops_the_service_with_a_clear_error(tmp_path):
 
 def test_json_module_reads_nan_which_is_why_the_service_checks():
     assert np.isnan(json.loads("[NaN]")[0])
-
-
-def service_manager_source() -> str:
-    """The chapter's cell that defines `Service` (start on a free port, stop, die with the parent)."""
-    nb = jupytext.read(ROOT / "chapters" / "10_deployment.md")
-    cells = [c.source for c in nb.cells if c.cell_type == "code" and "class Service" in c.source]
-    assert len(cells) == 1, "chapter 10 must define Service in exactly one cell"
-    return cells[0]
 
 
 def _alive(pid: int) -> bool:
