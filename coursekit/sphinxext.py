@@ -38,6 +38,15 @@ def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
     return f"{points}{timing}"
 
 
+def _paragraph(text: str, classes: list[str]) -> nodes.paragraph:
+    """A paragraph in which `backticked` parts are inline code, as Markdown would show them (not raw backticks)."""
+    para = nodes.paragraph(classes=classes)
+    for i, part in enumerate(text.split("`")):
+        if part:
+            para += nodes.literal(text=part) if i % 2 else nodes.Text(part)
+    return para
+
+
 def _insert(app, doctree) -> None:
     m = PAGE.match(app.env.docname)
     if not m:
@@ -45,7 +54,7 @@ def _insert(app, doctree) -> None:
     root = Path(app.srcdir)
     app.env.note_dependency(str(results_path(root)))
     text = _line(m.group(1), m.group(2), load_results(root), root)
-    para = nodes.paragraph(text=text, classes=["course-runtime"])
+    para = _paragraph(text, classes=["course-runtime"])
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return

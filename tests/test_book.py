@@ -46,6 +46,8 @@ def test_chapter_page_has_numbers_figures_with_alt_text_and_runtime(book, chapte
     html = (book / "chapters" / f"{chapter.name}.html").read_text()
     assert "{glue:" not in html and "glue:text" not in html, "unresolved glue reference"
     assert "course-runtime" in html, "the measured run-time line is missing"
+    runtime = re.search(r'<p class="course-runtime">(.*?)</p>', html, re.S)
+    assert runtime and "`" not in runtime.group(1), f"the run-time line shows raw backticks: {runtime and runtime.group(1)}"
     figures = re.findall(r"<img[^>]*>", html.split('<main', 1)[1])
     content = [f for f in figures if "logo" not in f]
     assert content, f"{chapter.name}: no figure rendered"
