@@ -105,6 +105,19 @@ def cmd_solutions_edition(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    from .release import describe, release
+
+    (ex,) = _pick(exercises(), [args.name])
+    try:
+        course = release(ex, Path(args.to))
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(describe(ex, course))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
     p.add_argument("--no-grading", action="store_true")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("release", help="write a ready nbgrader course folder (config, source, assets, release) for one exercise")
+    p.add_argument("name", help="exercise name or number, e.g. 07 or 07_transfer")
+    p.add_argument("--to", required=True, help="folder to write (created; must not already hold this exercise)")
+    p.set_defaults(func=cmd_release)
     sub.add_parser("doctor", help="check Python, pinned packages, TensorFlow and device, kernel, tools").set_defaults(func=cmd_doctor)
     sub.add_parser("solutions-edition", help="build the instructors' solutions edition into _build/solutions-edition").set_defaults(func=cmd_solutions_edition)
     grade_cli.add_parser(sub)

@@ -77,6 +77,21 @@ def bench_table(results: dict) -> str:
     return "\n".join(rows)
 
 
+ASSETS = "<!-- exercise-assets -->"
+
+
+def assets_table(root: Path) -> str:
+    """Every exercise and the course assets it ships (its `# course-asset:` lines), for the instructors' page."""
+    from .paths import exercises
+    from .sources import assets
+
+    rows = ["| Exercise | Course assets (copied beside every submission) |", "|---|---|"]
+    for ex in exercises(root):
+        shipped = assets(ex.source)
+        rows.append(f"| {ex.name} | {', '.join(f'`assets/{n}`' for n in shipped) if shipped else 'none'} |")
+    return "\n".join(rows)
+
+
 MISTAKES = "<!-- common-mistakes -->"
 PACING = "<!-- pacing-table -->"
 ADMONITION = re.compile(r"```\{admonition\} Common mistakes\n(?::class:[^\n]*\n)?(.*?)\n```", re.S)
@@ -149,6 +164,12 @@ def _source_read(app, docname, source) -> None:
     if PACING in source[0]:
         app.env.note_dependency(str(results_path(root)))
         source[0] = source[0].replace(PACING, pacing_table(load_results(root), root))
+    if ASSETS in source[0]:
+        from .paths import exercises
+
+        for ex in exercises(root):
+            app.env.note_dependency(str(ex.source))
+        source[0] = source[0].replace(ASSETS, assets_table(root))
     if MISTAKES in source[0]:
         from .paths import chapters
 

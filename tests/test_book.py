@@ -98,3 +98,14 @@ def test_math_is_served_from_the_build(book):
     assert "_static/mathjax/tex-chtml.js" in html and "cdn.jsdelivr" not in html
     assert (book / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert (book / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2" / "MathJax_Main-Regular.woff").exists()
+
+
+def test_instructors_page_names_every_exercise_and_its_assets(book):
+    from coursekit.sources import assets
+
+    html = (book / "instructors.html").read_text()
+    assert "coursekit release" in html, "the instructors' steps should start from `coursekit release`"
+    for ex in EXERCISES:
+        assert ex.name in html, f"{ex.name} missing from the assets table"
+        for name in assets(ex.source):
+            assert f"assets/{name}" in html, f"{ex.name}'s course asset {name} is not named on the instructors' page"
