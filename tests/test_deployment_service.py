@@ -160,7 +160,38 @@ BAD = {
     "Infinity": (422, dict(content=b'{"instances": [[-Infinity' + b", 0.5" * (N_FEATURES - 1) + b"]]}")),
     "oversized batch": (413, dict(json={"instances": [ROW] * (MAX_BATCH + 1)})),
     "oversized body": (413, dict(content=b" " * 200_000)),
+    # review H3: finite for Python, not for the model's float32, or a crash in parsing (each used to pass or be a 500)
+    "float32 overflow 1e39": (422, dict(content=b'{"instances": [[1e39' + b", 0.5" * (N_FEATURES - 1) + b"]]}")),
+    "largest float64 1e308": (422, dict(content=b'{"instances": [[0.5, -1e308' + b", 0.5" * (N_FEATURES - 2) + b"]]}")),
+    "integer 10**400": (422, dict(content=b'{"instances": [[1' + b"0" * 400 + b", 0.5" * (N_FEATURES - 1) + b"]]}")),
+    "integer literal of 5,000 digits": (400, dict(content=b'{"instances": [[' + b"7" * 5000 + b"]]}")),
+    "nesting 20,000 deep": (400, dict(content=b'{"instances": ' + b"[" * 20_000 + b"]" * 20_000 + b"}")),
 }
+
+
+def test_the_validator_accepts_exactly_what_float32_holds(service, monkeypatch):
+    """validate_request on its own: the float32 edge passes, one step beyond it does not, and it never raises."""
+    monkeypatch.setenv("MODEL_PATH", str(service.model_path))
+    namespace: dict = {}
+    exec(compile(service_source(), "mnist1d_service.py", "exec"), namespace)
+    validate = namespace["validate_request"]
+    big = float(np.finfo(np.float32).max)
+    for value in (big, -big, 10**38, -(10**38), 5e-324, 0):
+        assert validate({"instances": [[value] + ROW[1:]]}) is None, value
+    for value in (1e39, -1e39, 3.5e38, 1e308, 10**39, 10**400, -(10**5000), float("nan"), float("inf")):
+        problem = validate({"instances": [ROW, ROW[:-1] + [value]]})
+        assert problem is not None and problem[0] == 422 and "instances[1][39]" in problem[1], (value, problem)
+    assert np.isfinite(np.asarray([[big, -big, 10**38]], np.float32)).all()  # what passes stays finite in float32
+
+
+def test_a_value_that_overflows_inside_the_model_gets_a_422_not_a_500(service):
+    """float32's largest value passes validation, but times the weights the logits are infinite: no NaN answer."""
+    big = float(np.finfo(np.float32).max)
+    with np.errstate(over="ignore"):
+        assert not np.isfinite(np.float32(big) * np.float32(np.abs(service.w).max()) * np.float32(N_FEATURES))
+    reply = service.predict(json={"instances": [ROW, [big] * N_FEATURES]})
+    assert reply.status_code == 422 and "instances [1]" in reply.json()["error"], reply.text
+    assert service.predict(json={"instances": [[1e30] + ROW[1:]]}).status_code == 200
 
 
 @pytest.mark.parametrize("kind", list(BAD))
@@ -173,6 +204,33 @@ def test_bad_input_gets_a_4xx_with_a_message_and_the_service_keeps_serving(servi
     assert service.client.get("/health").status_code == 200, f"the service stopped answering after: {kind}"
     ok = service.predict(json={"instances": [ROW]})
     assert ok.status_code == 200, f"a valid request failed after: {kind}"
+
+
+def _peak_rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM line")
+
+
+def _chunks(total: int, size: int = 1 << 16):
+    for _ in range(total // size):
+        yield b" " * size
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the peak resident memory from /proc")
+@pytest.mark.parametrize("how", ["with Content-Length", "chunked, no Content-Length"])
+def test_an_oversize_body_is_refused_before_it_is_read(service, how):
+    """Review M7: a 64 MiB POST gets its 413 without the service ever holding the body in memory."""
+    total = 64 << 20
+    before = _peak_rss_bytes(service.process.pid)
+    content = b" " * total if how == "with Content-Length" else _chunks(total)
+    reply = service.predict(content=content, headers={"content-type": "application/json"})
+    assert reply.status_code == 413, f"{how}: expected 413, got {reply.status_code}: {reply.text[:200]}"
+    assert ("Content-Length" in reply.json()["error"]) == (how == "with Content-Length"), reply.text
+    grew = _peak_rss_bytes(service.process.pid) - before
+    assert grew < 16 << 20, f"{how}: the service's peak memory grew by {grew / 2**20:.0f} MiB for a {total >> 20} MiB body"
+    assert service.predict(json={"instances": [ROW]}).status_code == 200, f"a valid request failed after: {how}"
 
 
 def test_concurrent_requests_are_all_answered(service):
