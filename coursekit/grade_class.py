@@ -266,6 +266,8 @@ class ClassGrader:
             row = Row(sid, timestamp=f"{sub.timestamp:%Y-%m-%d %H:%M:%S.%f} UTC", origin=sub.origin, sha256=sha)
             report.rows[sid] = row
             try:
+                if sub.problem:
+                    raise UnreadableNotebook(sub.problem)
                 nb = read_notebook(sub.data)
             except UnreadableNotebook as exc:
                 row.status, row.error = STATUS_UNREADABLE, str(exc)
