@@ -71,6 +71,10 @@ print(f"{model.count_params():,} parameters; held-out accuracy {np.mean(keras_lo
 #   **return the largest absolute difference** from `model(x, training=False)`, as a Python `float`.
 #
 # The tests load your folder themselves and check the signature's name, input name and shape, and its outputs.
+# For a faithful export the difference is about 0, so a function that skips the reload and returns `0.0` would look
+# right. Your cell therefore also exports `probe_model` (below): its last layer adds 0.25 when it runs eagerly and
+# nothing inside a traced graph, so its reloaded SavedModel differs from `probe_model(x, training=False)` by
+# exactly 0.25, which is what your function must return for it.
 #
 # <details><summary>Hint</summary>
 #
@@ -79,6 +83,19 @@ print(f"{model.count_params():,} parameters; held-out accuracy {np.mean(keras_lo
 # `archive.write_out(str(export_dir), verbose=False)`. After `reloaded = tf.saved_model.load(str(export_dir))`,
 # `reloaded.serve(tf.constant(x))` returns the logits.
 # </details>
+
+# %%
+# The probe for task 1: a model whose SavedModel computes something else than its eager call, by a known 0.25.
+class EagerOnlyOffset(keras.layers.Layer):
+    """Adds 0.25 when called eagerly; traced into a graph (as export does) it passes its input through."""
+
+    def call(self, x):
+        return x + 0.25 if tf.executing_eagerly() else x
+
+
+probe_model = keras.Sequential([keras.Input((N_FEATURES,)), keras.layers.Dense(3), EagerOnlyOffset()], name="probe")
+PROBE_OFFSET = 0.25
+
 
 # %% nbgrader={"grade_id": "task1_solution", "solution": true}
 def export_and_check(model, export_dir, x):
@@ -103,6 +120,8 @@ def export_and_check(model, export_dir, x):
 EXPORT_DIR = Path(tempfile.mkdtemp(prefix="ex10-")) / "saved_model"
 export_diff = export_and_check(model, EXPORT_DIR, x_test[:256])
 print(f"exported to {EXPORT_DIR}; reloaded vs Keras: max |Δ| = {export_diff}")
+probe_diff = export_and_check(probe_model, EXPORT_DIR.parent / "probe", x_test[:8])
+print(f"probe model: reloaded vs eager call: max |Δ| = {probe_diff} (expected {PROBE_OFFSET})")
 
 # %% nbgrader={"grade_id": "task1_tests", "grade": true, "points": 2}
 assert isinstance(export_diff, float), f"return a Python float, got {type(export_diff).__name__}"
@@ -114,6 +133,9 @@ assert list(_spec) == ["signal"], f"the serving input must be named 'signal', go
 assert _spec["signal"].shape.as_list() == [None, N_FEATURES], \
     f"input shape: expected [None, {N_FEATURES}] (any batch size), got {_spec['signal'].shape.as_list()}"
 assert 0 <= export_diff < 1e-5, f"reloaded vs Keras: expected a max difference below 1e-5, got {export_diff}"
+assert isinstance(probe_diff, float) and abs(probe_diff - PROBE_OFFSET) < 1e-5, (
+    f"probe model: its reloaded SavedModel differs from its eager call by {PROBE_OFFSET}, your function returned "
+    f"{probe_diff!r}; hint: reload the folder with tf.saved_model.load and compare with model(x, training=False)")
 print("Task 1: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 for _n in (1, 3, 300):
@@ -123,6 +145,10 @@ for _n in (1, 3, 300):
 _recomputed = float(np.abs(np.asarray(_loaded.serve(tf.constant(x_test[:256]))) - keras_logits[:256]).max())
 assert abs(export_diff - _recomputed) < 1e-6, f"hidden: returned {export_diff}, the difference is {_recomputed}"
 assert _spec["signal"].dtype == tf.float32, "hidden: float32 input"
+_probe = tf.saved_model.load(str(EXPORT_DIR.parent / "probe"))
+_probe_got = np.asarray(_probe.serve(tf.constant(x_test[:8])))
+_probe_want = np.asarray(probe_model(x_test[:8], training=False)) - PROBE_OFFSET
+assert np.abs(_probe_got - _probe_want).max() < 1e-5, "hidden: the probe's folder holds the probe model's graph"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -213,22 +239,30 @@ assert np.mean(run_tflite(tflite_int8, x_test).argmax(1) == keras_logits.argmax(
 # 1. `payload` is a `dict` with the key `"instances"` (other keys are allowed and ignored);
 # 2. `payload["instances"]` is a `list` with at least 1 and at most `max_batch` rows;
 # 3. every row is a `list` of exactly `n_features` values;
-# 4. every value is an `int` or a `float` but **not** a `bool` (`True` is an `int` in Python!), and is finite
-#    (no NaN, no ±infinity: Python's `json` reads `NaN` and `Infinity`).
+# 4. every value is an `int` or a `float` but **not** a `bool` (`True` is an `int` in Python!), and is finite **as a
+#    float32, the model's dtype**: `-m <= v <= m` with `m = float(np.finfo(np.float32).max)` (about 3.4e38). So NaN
+#    and ±infinity are invalid (Python's `json` reads `NaN` and `Infinity`), and so are `1e39` and `1e308` (finite in
+#    float64, infinite once cast to float32) and integers such as `10**400`. Tiny values such as `5e-324` are valid
+#    (float32 rounds them to 0).
+#
+# "Never raises" includes those integers (`math.isfinite(10**400)` raises `OverflowError`, and `str(10**5000)` raises
+# `ValueError`, so do not put the value into your message) and deeply nested lists.
 #
 # The hidden tests try many malformed payloads (every rule broken in several ways, deep inside a batch too) and
-# valid ones at the limits (one row, exactly `max_batch` rows, integers, extra keys).
+# valid ones at the limits (one row, exactly `max_batch` rows, integers, the largest float32, extra keys).
 #
 # <details><summary>Hint</summary>
 #
 # Check the rules in order and return a message at the first one broken. `isinstance(v, bool)` must come before
-# `isinstance(v, (int, float))`; `math.isfinite(v)` rejects NaN and infinities. Tuples and NumPy arrays are not
-# lists: JSON never produces them, and a service should not guess.
+# `isinstance(v, (int, float))`. Comparing a Python int or float with a float is exact and never raises, and NaN
+# fails every comparison, so `not -m <= v <= m` catches NaN, infinities and everything float32 cannot hold.
+# Tuples and NumPy arrays are not lists: JSON never produces them, and a service should not guess.
 # </details>
 
 # %% nbgrader={"grade_id": "task3_solution", "solution": true}
 def validate_request(payload, n_features, max_batch):
     ### BEGIN SOLUTION
+    float32_max = float(np.finfo(np.float32).max)
     if not isinstance(payload, dict) or "instances" not in payload:
         return 'the body must be a JSON object with an "instances" field'
     rows = payload["instances"]
@@ -242,8 +276,8 @@ def validate_request(payload, n_features, max_batch):
         for j, value in enumerate(row):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return f"instances[{i}][{j}] must be a number, got {type(value).__name__}"
-            if not math.isfinite(value):
-                return f"instances[{i}][{j}] is {value}: only finite numbers are accepted"
+            if not -float32_max <= value <= float32_max:  # NaN fails both comparisons
+                return f"instances[{i}][{j}] is NaN, infinite or beyond float32's range (|v| <= {float32_max:.4g})"
     return None
     ### END SOLUTION
 
@@ -270,12 +304,17 @@ _check_invalid({"instances": []}, "an empty batch")
 _check_invalid({"instances": [[0.1, 0.2]]}, "a row of 2 values instead of 3")
 _check_invalid({"instances": [[0.1, "0.2", 0.3]]}, "a string value")
 _check_invalid({"instances": [[0.1, float("nan"), 0.3]]}, "a NaN value")
+_check_invalid({"instances": [[0.1, 1e39, 0.3]]}, "1e39 (finite in float64, infinity in the model's float32)")
 _check_invalid({"instances": [[0.1, 0.2, 0.3]] * 5}, "5 rows with max_batch=4")
 print("Task 3: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _check_valid({"instances": [[0.1, 0.2, 0.3]] * 4})
 _check_valid({"instances": [[0, 0, 0]], "model": "v1"})
-_check_valid({"instances": [[1e308, -1e308, 5e-324]]})
+_check_valid({"instances": [[float(np.finfo(np.float32).max), -float(np.finfo(np.float32).max), 5e-324]]})
+_check_valid({"instances": [[10**38, -(10**38), 3.4e38]]})
+_deep = 0.5
+for _ in range(100_000):  # a list nested 100,000 deep: repr() of it, or recursion over it, raises RecursionError
+    _deep = [_deep]
 _check_valid({"instances": [[0.0] * 40] * 64}, n=40, b=64)
 for _p, _why in [
     (None, "null body"), ("instances", "a string body"), (42, "a number body"), ({}, "an empty object"),
@@ -288,6 +327,13 @@ for _p, _why in [
     ({"instances": [[0.1, {"v": 1}, 0.3]]}, "an object value"), ({"instances": [[0.1, 0.2, float("inf")]]}, "infinity"),
     ({"instances": [[float("-inf"), 0.2, 0.3]]}, "minus infinity"), ({"instances": [[0.1, 0.2, 0.3]] * 3 + [[0.1, 0.2, float("nan")]]}, "NaN in the last row"),
     ({"instances": [[0.1, 0.2, 0.3]] * 100}, "100 rows"), ({"instances": [[1, 2, 3]] * 3 + [[1, 2, "x"]]}, "a string in the last row"),
+    ({"instances": [[1e308, 0.2, 0.3]]}, "1e308 (float32 overflow)"), ({"instances": [[0.1, -1e39, 0.3]]}, "-1e39"),
+    ({"instances": [[0.1, 0.2, 3.5e38]]}, "3.5e38, just past float32's largest value"),
+    ({"instances": [[0.1, 0.2, 10**400]]}, "the integer 10**400 (math.isfinite raises OverflowError on it)"),
+    ({"instances": [[0.1, 0.2, 0.3], [-(10**5000), 0.2, 0.3]]}, "an integer of 5,001 digits (str() of it raises)"),
+    ({"instances": [[0.1, 10**39, 0.3]]}, "the integer 10**39"),
+    ({"instances": [[0.1, _deep, 0.3]]}, "a value nested 100,000 lists deep"), ({"instances": [_deep]}, "a row nested 100,000 deep"),
+    ({"instances": _deep}, "instances nested 100,000 deep"),
 ]:
     _check_invalid(_p, "hidden: " + _why)
 _check_invalid({"instances": [[0.0] * 40] * 65}, "hidden: 65 rows with max_batch=64", n=40, b=64)
