@@ -79,7 +79,8 @@ assert type(steps_per_epoch(np.int64(10), np.int64(3), True)) is int, "hidden: N
 # * `warmup_lr(step, peak_lr, warmup_steps)`: the learning rate at optimizer step `step` (counted from 0) of a
 #   linear warmup, $\alpha_t = \alpha_\text{peak}\,\min\big(1, (t + 1)/T_w\big)$: it is `peak_lr / warmup_steps` at
 #   step 0, reaches `peak_lr` at step `warmup_steps - 1` and stays there. `warmup_steps = 0` means no warmup:
-#   every step returns `peak_lr`.
+#   every step returns `peak_lr`. (Exercise 3's warmup starts at exactly 0; this one, like Chapter 4's, starts at
+#   `peak_lr / warmup_steps`, because the optimizer applies step 0's rate to a real update and a rate of 0 wastes it.)
 #
 # <details><summary>Hint</summary>
 #
@@ -136,10 +137,12 @@ assert isinstance(warmup_lr(3, 1, 5), float), "hidden: warmup_lr returns a float
 # * `minibatch_gradient_variance(per_example_grads, batch, n_draws=1000, seed=0)` **measures** the same quantity:
 #   with `rng = np.random.default_rng(seed)`, draw `n_draws` minibatches, each of `batch` **distinct** rows chosen
 #   uniformly at random (without replacement), and return the mean over draws of $\|\hat g_B-\bar g\|^2$ as a Python
-#   `float`, where $\hat g_B$ is the mean of the drawn rows. Same seed → same result.
+#   `float`, where $\hat g_B$ is the mean of the drawn rows. Same seed → same result. Use exactly `n_draws` draws:
+#   with `n_draws=1` the result is the squared distance of that one minibatch.
 #
 # The tests compare your measurement with the prediction on random data (agreement within 10 % with 4,000 draws),
-# including batches that are half the data set, where sampling with replacement would be off by a factor of 2.
+# including batches that are half the data set, where sampling with replacement would be off by a factor of 2, and
+# check that a single draw (`n_draws=1`) gives the squared distance of one possible minibatch.
 #
 # <details><summary>Hint</summary>
 #
@@ -184,8 +187,21 @@ for _B in (10, 100):
         f"batch {_B} of 200: expected about {_expected:.4f} (±10 %), got {_got:.4f}"
         + (" (hint: draw rows without replacement)" if _B == 100 else "")
     )
+_G5 = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 1.0], [1.0, 5.0], [2.0, 2.0]])  # 5 examples: 10 possible batches of 2
+_pairs = [(_i, _j) for _i in range(5) for _j in range(_i + 1, 5)]
+_possible = sorted({round(float(np.sum((_G5[[_i, _j]].mean(axis=0) - _G5.mean(axis=0)) ** 2)), 9) for _i, _j in _pairs})
+_got = minibatch_gradient_variance(_G5, 2, n_draws=1, seed=0)
+assert any(np.isclose(_got, _v) for _v in _possible), (
+    f"n_draws=1 on 5 examples, batch 2: expected one of the possible single-batch values {_possible}, got {_got:.6g} "
+    "(hint: draw exactly n_draws minibatches)"
+)
 print("Task 3: visible tests passed.")
 ### BEGIN HIDDEN TESTS
+_singles = [minibatch_gradient_variance(_G5, 2, n_draws=1, seed=_s) for _s in range(12)]
+assert all(any(np.isclose(_v, _p) for _p in _possible) for _v in _singles), f"hidden: n_draws=1 → one batch's value, got {_singles}"
+assert len({round(_v, 9) for _v in _singles}) > 1, "hidden: n_draws=1 with different seeds draws different batches"
+_two = minibatch_gradient_variance(_G5, 2, n_draws=2, seed=3)
+assert any(np.isclose(2 * _two, _a + _b) for _a in _possible for _b in _possible), f"hidden: n_draws=2 → mean of two values, got {_two}"
 assert np.isclose(predicted_variance(3.0, 7, n=7), 0.0), "hidden: the whole data set has no noise"
 assert np.isclose(predicted_variance(3.0, 1, n=50), 3.0), "hidden: batch 1 without replacement = var_1"
 assert isinstance(predicted_variance(1, 2), float), "hidden: predicted_variance returns a float"
