@@ -35,7 +35,8 @@ print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__ve
 # * `labels`: integer array of shape `(B,)` with values in `0 … K-1`;
 # * returns the **mean** over the batch of $-\log \operatorname{softmax}(z)_{y}$ as a Python `float`.
 #
-# It must be numerically stable: logits as large as ±10⁴ must give a finite, correct value
+# It must be numerically stable: logits as large as ±10⁴ must give a finite, correct value, also when the rows of one
+# batch sit at very different levels (e.g. `[[1000, 0], [-1000, -1001]]`)
 # (the tests compare with `keras.losses.SparseCategoricalCrossentropy(from_logits=True)` to a relative tolerance of 1e-5
 # on well-scaled inputs, and with the exact value on extreme ones). Use NumPy only.
 #
@@ -66,6 +67,13 @@ assert np.isclose(_got, _expected, rtol=1e-5), f"small batch: expected {_expecte
 _got = softmax_cross_entropy(np.array([[1000.0, 0.0]]), np.array([1]))
 assert np.isfinite(_got), f"logits [1000, 0], label 1: expected 1000.0, got {_got} (hint: subtract the row maximum)"
 assert np.isclose(_got, 1000.0), f"logits [1000, 0], label 1: expected 1000.0, got {_got}"
+_z = np.array([[1000.0, 0.0], [-1000.0, -1001.0]])
+_expected = float(np.mean(np.logaddexp(_z[:, 0], _z[:, 1]) - _z[[0, 1], [1, 0]]))  # 1000 and log(1 + e^-1), averaged
+_got = softmax_cross_entropy(_z, np.array([1, 0]))
+assert np.isclose(_got, _expected, rtol=1e-9), (
+    f"rows at different levels {_z.tolist()}, labels [1, 0]: expected {_expected:.6f}, got {_got} "
+    "(hint: subtract each row's own maximum, not the batch's)"
+)
 print("Task 1: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(1)
@@ -75,6 +83,10 @@ for _B, _K in [(1, 2), (7, 5), (64, 10)]:
     _expected = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(_y, _z))
     assert np.isclose(softmax_cross_entropy(_z, _y), _expected, rtol=1e-5), f"hidden: B={_B}, K={_K}"
 assert np.isclose(softmax_cross_entropy(np.array([[-1e4, 0.0, 1e4]]), np.array([0])), 2e4), "hidden: ±1e4 logits"
+_z = np.array([[1e4, 0.0, -1e4], [-1e4, -1e4 + 1.0, -1e4 - 2.0], [5.0, 5.0, 5.0]])
+_expected = float(np.mean([np.logaddexp.reduce(_r) for _r in _z] - _z[[0, 1, 2], [0, 2, 1]]))
+_got = softmax_cross_entropy(_z, np.array([0, 2, 1]))
+assert np.isclose(_got, _expected, rtol=1e-9), f"hidden: rows at ±1e4 in one batch, expected {_expected:.6f}, got {_got}"
 assert np.isclose(softmax_cross_entropy(np.zeros((3, 4)), np.array([0, 1, 3])), np.log(4)), "hidden: uniform logits"
 assert isinstance(softmax_cross_entropy(np.ones((2, 3), dtype="float16"), np.array([2, 1])), float), "hidden: float16 input"
 ### END HIDDEN TESTS
@@ -86,7 +98,8 @@ assert isinstance(softmax_cross_entropy(np.ones((2, 3), dtype="float16"), np.arr
 #
 # * returns `(loss, grad)`: `loss` is the **mean** Huber loss as a Python `float`;
 #   `grad` is a NumPy array of shape `(B,)` with $\partial\,\text{loss} / \partial\,\hat y_i$ (note the $1/B$ from the mean);
-# * with $r = \hat y - y$: $\tfrac12 r^2$ where $|r| \le \delta$ (boundary included), else $\delta(|r| - \tfrac12\delta)$;
+# * with $r = \hat y - y$: $\tfrac12 r^2$ where $|r| \le \delta$, else $\delta(|r| - \tfrac12\delta)$ (at $|r| = \delta$ both
+#   branches give the same value, $\tfrac12\delta^2$, and the same gradient, so `<` and `<=` are equally correct);
 # * `delta` is a positive float; the tests use several values and compare with `keras.losses.Huber(delta)` and its
 #   `tf.GradientTape` gradient (relative tolerance 1e-5).
 #
@@ -130,8 +143,11 @@ for _delta in (0.1, 1.0, 5.0):
     _kl, _kg = _keras_huber(_y, _p, _delta)
     assert np.isclose(_loss, _kl, rtol=1e-5), f"hidden: loss with delta={_delta}"
     assert np.allclose(_grad, _kg, rtol=1e-5, atol=1e-8), f"hidden: grad with delta={_delta}"
-_loss, _grad = huber_loss_and_grad(np.array([0.0]), np.array([2.0]), 2.0)  # boundary: quadratic
-assert np.isclose(_loss, 2.0) and np.isclose(_grad[0], 2.0), "hidden: |r| == delta is quadratic"
+_loss, _grad = huber_loss_and_grad(np.array([0.0, 0.0]), np.array([2.0, -2.0]), 2.0)  # at the boundary: δ²/2, ±δ/B
+assert np.isclose(_loss, 2.0) and np.allclose(_grad, [1.0, -1.0]), f"hidden: |r| == delta, expected 2.0 and [1, -1], got {_loss}, {_grad}"
+_loss, _grad = huber_loss_and_grad(np.zeros(4), np.array([10.0, -10.0, 0.2, -0.2]), 0.5)  # far outside: slope ±δ
+assert np.isclose(_loss, np.mean([0.5 * 9.75, 0.5 * 9.75, 0.02, 0.02])), f"hidden: linear branch δ(|r| − δ/2), got {_loss}"
+assert np.allclose(_grad, [0.125, -0.125, 0.05, -0.05]), f"hidden: gradient clip(r, ±δ)/B, got {_grad}"
 assert isinstance(huber_loss_and_grad(np.zeros(3), np.ones(3))[0], float), "hidden: loss is a float"
 ### END HIDDEN TESTS
 
@@ -142,9 +158,9 @@ assert isinstance(huber_loss_and_grad(np.zeros(3), np.ones(3))[0], float), "hidd
 # (`fit(sample_weight=...)`, or a custom training loop). Write `balanced_sample_weights(y)` for a 1-D array of
 # integer class labels:
 #
-# * returns a float64 NumPy array of the same length as `y`, where example $i$ gets $w_i = n / (K \, n_{y_i})$:
-#   $n$ is the number of labels, $K$ the number of distinct classes **that occur in `y`**, $n_c$ the count of class $c$;
-# * consequences the tests check: every class's weights sum to $n/K$, and the weights average exactly 1;
+# * returns a float64 NumPy array of the same length as `y`, where example $i$ gets $w_i = N / (K \, n_{y_i})$:
+#   $N$ is the number of labels, $K$ the number of distinct classes **that occur in `y`**, $n_c$ the count of class $c$;
+# * consequences the tests check: every class's weights sum to $N/K$, and the weights average exactly 1;
 # * the tests compare with scikit-learn's `compute_sample_weight("balanced", y)` (relative tolerance 1e-12).
 #
 # <details><summary>Hint</summary>
@@ -187,8 +203,8 @@ for _labels in (_rng.integers(0, 5, size=100), np.array([2, 2, 7]), np.array([4,
 #   data-entry errors off by a factor of 100. Typical prediction errors are around 20,000; choose a robust loss and set
 #   its threshold parameter to 20,000.
 # * `"digits"`: the model ends in `Dense(10)` **without** an activation; labels are integers 0–9.
-# * `"tags"`: multi-label tagging, 5 independent yes/no tags per example; the model ends in `Dense(5, activation="sigmoid")`;
-#   labels are 0/1 arrays of shape `(B, 5)`.
+# * `"tags"`: multi-label tagging, 5 independent yes/no tags per example (Chapter 1, §1.7); the model ends in
+#   `Dense(5, activation="sigmoid")`; labels are 0/1 arrays of shape `(B, 5)`.
 #
 # The tests check the loss class, its `from_logits` setting (`get_config()`), and Huber's threshold through the
 # loss value on known residuals (Keras's `Huber.get_config()` does not report `delta`).
