@@ -43,6 +43,9 @@ print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__ve
 #      **or** $V_T - J_T > 0.25\,J_1$ (a wide generalisation gap);
 #   3. otherwise `"good"`.
 # * All comparisons are strict: a value exactly on a threshold does not trigger the rule.
+# * These thresholds are the chapter's **heuristics** (a quick screen for when no baseline is known), not laws: in
+#   practice, compare the losses with a baseline too (a trivial predictor's loss, or a known error floor). The tests
+#   grade exactly the three rules above.
 #
 # <details><summary>Hint</summary>
 #
@@ -162,7 +165,8 @@ assert all(type(v) is float for v in precision_recall_f1(np.array([1, 0]), np.ar
 #   length (higher means "more likely positive"; they need not be probabilities);
 # * returns, as a Python `float`, the probability that a randomly chosen positive example scores **higher** than a
 #   randomly chosen negative one, where a **tie counts one half**. This equals the area under the ROC curve and
-#   scikit-learn's `roc_auc_score` (the tests compare with it, tolerance 1e-9, including many ties);
+#   scikit-learn's `roc_auc_score` (the tests compare with it, tolerance 1e-9, on continuous scores with one or two
+#   exact ties as well as on coarse scores with many);
 # * if `y_true` contains only one class, raise a `ValueError` (the AUC is undefined);
 # * use NumPy only. Inputs up to a few thousand examples: an $O(n_+ n_-)$ pairwise comparison is acceptable,
 #   the rank method is faster.
@@ -171,6 +175,8 @@ assert all(type(v) is float for v in precision_recall_f1(np.array([1, 0]), np.ar
 #
 # Pairwise: `s_pos[:, None] > s_neg[None, :]` gives a matrix of wins; add half the ties and take the mean.
 # Rank method: with average ranks $R$ over tied scores (1-based), AUC $= (\sum_{i\,\in\,\text{pos}} R_i - n_+(n_++1)/2)/(n_+ n_-)$.
+# Every member of a group of equal scores gets the mean of the group's ranks; test your tie handling on scores where
+# only one pair is tied.
 # </details>
 
 # %% nbgrader={"grade_id": "task3_solution", "solution": true}
@@ -193,6 +199,12 @@ assert isinstance(_got, float), f"return a Python float, got {type(_got).__name_
 assert np.isclose(_got, 0.75), f"y_true={_t}, scores={_s}: expected 0.75, got {_got}"
 _got = roc_auc([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9])
 assert np.isclose(_got, 0.875), f"one tie: expected 0.875 (a tie counts 1/2), got {_got}"
+_t, _s = [0, 0, 0, 1, 1, 1], [0.3, 0.4, 0.8, 0.4, 0.5, 0.0]  # one positive and one negative tied at 0.4
+_got = roc_auc(_t, _s)
+assert np.isclose(_got, 3.5 / 9), (
+    f"y_true={_t}, scores={_s}: expected 3.5/9 = {3.5 / 9:.4f}, got {_got:.4f} "
+    "(hint: 3 wins + 1/2 tie out of 9 pairs; with ranks, both 0.4s get rank (3 + 4)/2 = 3.5)"
+)
 print("Task 3: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(3)
@@ -203,6 +215,16 @@ for _n in (5, 50, 2000):
     assert np.isclose(roc_auc(_t, _s), roc_auc_score(_t, _s), atol=1e-9), f"hidden: random scores, n={_n}"
     _coarse = np.round(_s)  # many ties
     assert np.isclose(roc_auc(_t, _coarse), roc_auc_score(_t, _coarse), atol=1e-9), f"hidden: tied scores, n={_n}"
+_rng = np.random.default_rng(33)
+for _case in range(200):  # continuous scores with one or two injected ties (review B2)
+    _n = int(_rng.integers(5, 60))
+    _t = np.r_[0, 1, _rng.integers(0, 2, size=_n - 2)]
+    _s = _rng.normal(size=_n) + _t
+    for _ in range(int(_rng.integers(1, 3))):
+        _i, _j = _rng.choice(_n, size=2, replace=False)
+        _s[_i] = _s[_j]
+    _got, _expected = roc_auc(_t, _s), roc_auc_score(_t, _s)
+    assert np.isclose(_got, _expected, rtol=0, atol=1e-9), f"hidden: continuous scores with injected ties, n={_n}: expected {_expected}, got {_got}"
 assert np.isclose(roc_auc([1, 0, 1, 0], [3, 3, 3, 3]), 0.5), "hidden: constant scores"
 assert np.isclose(roc_auc([True, False], [-5.0, 7.0]), 0.0), "hidden: perfectly wrong, bool labels"
 assert np.isclose(roc_auc([1.0, 0.0, 0.0], [2, 1, 0]), 1.0), "hidden: integer scores, float labels"
