@@ -158,15 +158,15 @@ assert isinstance(huber_loss_and_grad(np.zeros(3), np.ones(3))[0], float), "hidd
 # (`fit(sample_weight=...)`, or a custom training loop). Write `balanced_sample_weights(y)` for a 1-D array of
 # integer class labels:
 #
-# * returns a float64 NumPy array of the same length as `y`, where example $i$ gets $w_i = N / (K \, n_{y_i})$:
-#   $N$ is the number of labels, $K$ the number of distinct classes **that occur in `y`**, $n_c$ the count of class $c$;
+# * returns a float64 NumPy array of the same length as `y`, where example $i$ gets $w_i = N / (K \, N_{y_i})$:
+#   $N$ is the number of labels, $K$ the number of distinct classes **that occur in `y`**, $N_c$ the count of class $c$;
 # * consequences the tests check: every class's weights sum to $N/K$, and the weights average exactly 1;
 # * the tests compare with scikit-learn's `compute_sample_weight("balanced", y)` (relative tolerance 1e-12).
 #
 # <details><summary>Hint</summary>
 #
 # `np.unique(y, return_inverse=True, return_counts=True)` gives each example's class index and every class's count;
-# index the counts with the inverse to get $n_{y_i}$ for every example at once.
+# index the counts with the inverse to get $N_{y_i}$ for every example at once.
 # </details>
 
 # %% nbgrader={"grade_id": "task3_solution", "solution": true}
