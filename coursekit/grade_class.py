@@ -313,6 +313,7 @@ class ClassGrader:
                     bar.update()
                     continue
                 row.status, row.seconds, row.error = result.status, result.seconds, result.error
+                row.flags += result.notes
                 self.merge(row, text, result)
                 if row.flags and row.flags[0].startswith("looks like another assignment") and row.score == 0:
                     row.status = STATUS_WRONG_ASSIGNMENT

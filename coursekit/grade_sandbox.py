@@ -1,20 +1,34 @@
-"""The kernel sandbox for grading: bubblewrap shows student code only its own folder.
+"""The kernel sandbox for grading: bubblewrap shows student code only its own folder, and no network.
 
 nbgrader itself must read the gradebook while it grades, so the separation is put
 around the *kernel*: each grading run writes a private kernelspec (``python3``) whose
 argv wraps ``python -m ipykernel_launcher`` in ``prlimit`` (address-space and CPU-time
-limits) and ``bwrap`` (a new mount namespace with the system, Python and the venv
-read-only, an empty ``/tmp``, and one writable folder: the submission's own).
-The gradebook, the course's sources and other students' files are not mounted at all.
+limits), ``bwrap`` and ``env -i``:
 
-Where ``bwrap`` is missing or cannot run (no user namespaces), grading still runs with
-the resource limits only, and every report says that isolation is degraded.
+* a new mount namespace with the system, Python and the venv read-only; the gradebook, the course's
+  sources and other students' files are not mounted at all;
+* a new network namespace (``--unshare-net``): no other host and no service on the grading machine's
+  loopback is reachable. The kernel talks to nbgrader over ZeroMQ IPC sockets (``transport = "ipc"``) in a
+  short private folder, the only host folder it can write;
+* bounded writable space: ``/tmp``, ``/dev/shm`` and the submission's own folder are size-limited tmpfs
+  mounts (RAM, so the limits also bound that memory); the folder starts as a copy of what nbgrader put there
+  (the notebook's shipped files), so relative paths work; ``/dev`` is read-only; no file may exceed the
+  per-file limit (``RLIMIT_FSIZE``), which also bounds what is written to the IPC folder;
+* a cleared environment: only ``KERNEL_ENV`` (set here) and the names in ``PASSED_ENV`` (copied when the
+  grader has them: locale, thread counts, the machine's BLAS settings) reach student code; an instructor's
+  tokens and credentials do not.
+
+Where ``bwrap`` is missing or cannot run (no user namespaces), grading still runs with the resource limits
+and the cleared environment only, and every report says that isolation is degraded. cgroup limits are not
+used (this grader runs on machines with cgroup v1): memory is bounded by the address-space limit plus the
+tmpfs sizes, and processes by the kernel's own limits.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GiB = 1024**3
+MiB = 1024**2
+# Set for every kernel; HOME and the caches point into the sandbox's /tmp.
+KERNEL_ENV = {"HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib", "MPLBACKEND": "Agg",
+              "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "LANG": "C.UTF-8"}
+# Copied from the grader's environment when set: how the course's code runs, never secrets.
+PASSED_ENV = ("LC_ALL", "TZ", "PYTHONHASHSEED", "KERAS_BACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+              "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+DISK_ERRORS = ("No space left on device", "File too large")  # what a kernel sees at a disk limit (ENOSPC, EFBIG)
 
 
 @dataclass(frozen=True)
@@ -31,10 +53,24 @@ class Limits:
     cell_timeout_s: int = 120  # nbgrader's Execute.timeout, per cell
     notebook_timeout_s: int = 900  # wall time for one submission, all cells
     memory_bytes: int = 4 * GiB  # address-space limit of the kernel (TensorFlow needs about 2 GiB)
+    folder_bytes: int = 256 * MiB  # the submission's own folder (tmpfs; the course's models are a few MB)
+    tmp_bytes: int = 256 * MiB  # /tmp (tmpfs)
+    shm_bytes: int = 64 * MiB  # /dev/shm (tmpfs; multiprocessing's semaphores and queues)
+    file_bytes: int = 256 * MiB  # any one file (RLIMIT_FSIZE)
 
     def describe(self) -> str:
         return (f"cell timeout {self.cell_timeout_s} s, notebook timeout {self.notebook_timeout_s} s, "
-                f"kernel address space {self.memory_bytes / GiB:g} GiB")
+                f"kernel address space {self.memory_bytes / GiB:g} GiB, own folder {self.folder_bytes / MiB:g} MiB, "
+                f"/tmp {self.tmp_bytes / MiB:g} MiB, /dev/shm {self.shm_bytes / MiB:g} MiB, "
+                f"files {self.file_bytes / MiB:g} MiB each, no network")
+
+
+def kernel_env() -> dict[str, str]:
+    """The whole environment a grading kernel starts with."""
+    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    env.update(KERNEL_ENV)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
+    return env
 
 
 @functools.cache
@@ -63,14 +99,19 @@ def _readonly_roots() -> list[str]:
     return [r for r in roots if Path(r).exists()]
 
 
-def sandbox_prefix(workdir: Path, runtime_dir: Path, limits: Limits, isolate: bool) -> list[str]:
+SEED = "/submission-files"  # where the sandbox shows, read-only, what nbgrader put in the submission's folder
+
+
+def sandbox_prefix(workdir: Path, runtime_dir: Path, limits: Limits, isolate: bool, ipc_dir: Path | None = None) -> list[str]:
     """The command that wraps the kernel: resource limits, then (when `isolate`) bubblewrap."""
     cmd = [shutil.which("prlimit") or "prlimit", f"--as={limits.memory_bytes}",
-           f"--cpu={limits.notebook_timeout_s}", "--"]
+           f"--cpu={limits.notebook_timeout_s}", f"--fsize={limits.file_bytes}", "--"]
     if not isolate:
         return cmd
     cmd += [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc",
-            "--unshare-uts", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--unshare-uts", "--unshare-net", "--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+            "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
     for root in _readonly_roots():
         cmd += ["--ro-bind", root, root]
     for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/sbin", "usr/sbin")):
@@ -78,27 +119,30 @@ def sandbox_prefix(workdir: Path, runtime_dir: Path, limits: Limits, isolate: bo
             cmd += ["--symlink", target, link]
         elif Path(link).exists():
             cmd += ["--ro-bind", link, link]
-    cmd += ["--ro-bind", str(runtime_dir), str(runtime_dir),
-            "--bind", str(workdir), str(workdir), "--chdir", str(workdir),
-            "--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython",
-            "--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib",
-            # ipykernel exits when its parent pid changes; inside the pid namespace it always differs
-            # (bwrap's --die-with-parent ends the kernel with its real parent instead)
-            "--unsetenv", "JPY_PARENT_PID"]
+    cmd += ["--ro-bind", str(runtime_dir), str(runtime_dir)]
+    if ipc_dir is not None:
+        cmd += ["--bind", str(ipc_dir), str(ipc_dir)]
+    cmd += ["--ro-bind", str(workdir), SEED, "--size", str(limits.folder_bytes), "--tmpfs", str(workdir),
+            "--chdir", str(workdir)]
     return cmd
 
 
-def write_kernelspec(kernels_dir: Path, workdir: Path, runtime_dir: Path, limits: Limits, isolate: bool) -> Path:
+def write_kernelspec(kernels_dir: Path, workdir: Path, runtime_dir: Path, limits: Limits, isolate: bool,
+                     ipc_dir: Path | None = None) -> Path:
     """A private ``python3`` kernelspec that runs the kernel inside the sandbox; returns its folder."""
     spec_dir = kernels_dir / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
+    # only these variables reach student code (ipykernel's JPY_PARENT_PID is dropped too: inside the pid
+    # namespace the parent pid always differs, and bwrap's --die-with-parent ends the kernel instead)
+    clean_env = ["/usr/bin/env", "-i", *(f"{k}={v}" for k, v in sorted(kernel_env().items()))]
+    # in the sandbox the folder is a fresh tmpfs: fill it with what nbgrader put there (shipped files)
+    seed = f'cp -a {SEED}/. ./ && ' if isolate else ""
     # the kernel process's own stdout/stderr (start-up notices) are not cell outputs: drop them
-    quiet = ["/bin/sh", "-c", 'exec "$@" >/dev/null 2>&1', "kernel"]
-    argv = sandbox_prefix(workdir, runtime_dir, limits, isolate) + quiet + [
+    quiet = ["/bin/sh", "-c", seed + 'exec "$@" >/dev/null 2>&1', "kernel"]
+    argv = sandbox_prefix(workdir, runtime_dir, limits, isolate, ipc_dir) + clean_env + quiet + [
         sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     spec = {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
             # interrupts (cell timeouts) travel as messages: signals would stop at bwrap's pid namespace
-            "interrupt_mode": "message",
-            "env": {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}}
+            "interrupt_mode": "message"}
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
     return spec_dir

