@@ -223,6 +223,7 @@ def _chunks(total: int, size: int = 1 << 16):
 def test_an_oversize_body_is_refused_before_it_is_read(service, how):
     """Review M7: a 64 MiB POST gets its 413 without the service ever holding the body in memory."""
     total = 64 << 20
+    Path(f"/proc/{service.process.pid}/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
     before = _peak_rss_bytes(service.process.pid)
     content = b" " * total if how == "with Content-Length" else _chunks(total)
     reply = service.predict(content=content, headers={"content-type": "application/json"})
