@@ -113,7 +113,10 @@ def isolation_text(opts: GradeOptions) -> str:
     if not opts.isolate:
         return "DEGRADED: sandbox turned off (--no-sandbox): student code can read, change or delete the course files, gradebook included"
     problem = bwrap_problem()
-    return f"DEGRADED: {problem}" if problem else "bubblewrap: each kernel sees only its own folder"
+    if problem:
+        return f"DEGRADED: {problem} (in force: resource limits, cleared environment; NOT in force: file isolation, no network, disk limits)"
+    return ("bubblewrap: each kernel sees only its own folder, has no network and a cleared environment; its folder, "
+            "/tmp and /dev/shm are size-limited; no cgroup limits (memory is bounded by the address-space limit plus the tmpfs sizes)")
 
 
 def _sha(data: bytes) -> str:

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from .grade_sandbox import GiB, Limits
+from .grade_sandbox import GiB, MiB, Limits
 
 DEFAULTS = Limits()
 
@@ -28,6 +28,9 @@ def add_parser(sub) -> None:
                    help="seconds per submission (default %(default)s)")
     p.add_argument("--memory-gb", type=float, default=DEFAULTS.memory_bytes / GiB,
                    help="kernel address-space limit in GiB (default %(default)g)")
+    p.add_argument("--folder-mb", type=int, default=DEFAULTS.folder_bytes // MiB,
+                   help="size of each kernel's own folder and largest file, MiB (default %(default)s)")
+    p.add_argument("--tmp-mb", type=int, default=DEFAULTS.tmp_bytes // MiB, help="size of each kernel's /tmp, MiB (default %(default)s)")
     p.add_argument("--pattern", help="regex with (?P<student_id>...) and optional (?P<timestamp>...) for file names")
     p.add_argument("--due", help="due date, e.g. '2026-12-01 23:59:00 UTC' (nbgrader late submissions)")
     p.add_argument("--late-penalty", choices=("none", "zero"), default="none",
@@ -43,7 +46,8 @@ def add_parser(sub) -> None:
 def cmd_grade(args) -> int:
     from .grade_class import STATUS_NOT_GRADED, GradeOptions, grade_class
 
-    limits = Limits(args.cell_timeout, args.notebook_timeout, int(args.memory_gb * GiB))
+    limits = Limits(args.cell_timeout, args.notebook_timeout, int(args.memory_gb * GiB), folder_bytes=args.folder_mb * MiB,
+                    tmp_bytes=args.tmp_mb * MiB, file_bytes=args.folder_mb * MiB)
     opts = GradeOptions(
         assignment=args.assignment, submissions=args.submissions,
         out=args.out or Path("grading") / args.assignment, source=args.source, jobs=args.jobs,

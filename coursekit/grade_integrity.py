@@ -22,6 +22,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("redefines builtins or assertion machinery", re.compile(
         r"\bbuiltins\b|__builtins__|\bAssertionError\s*=|sys\.excepthook|def\s+AssertionError|"
         r"class\s+AssertionError|__assert|sys\.settrace|sys\.setprofile")),
+    ("replaces the tests' assertion helpers (numpy.testing, isclose, allclose)", re.compile(
+        r"\b(?:np|numpy)\.testing\.\w+\s*=(?!=)|\b(?:np|numpy)\.(?:isclose|allclose|array_equal|testing)\s*=(?!=)|"
+        r"\bmath\.isclose\s*=(?!=)|setattr\(\s*(?:np|numpy)(?:\.testing)?\s*,")),
     ("silences stderr or exits the kernel", re.compile(
         r"sys\.stderr\s*=|os\.dup2|os\._exit|sys\.exit|os\.kill|signal\.")),
     ("reads or changes files outside its folder", re.compile(

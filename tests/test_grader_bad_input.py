@@ -105,6 +105,10 @@ def graded(tmp_path_factory):
            "        hit.append((folder, e.strerror))\nprint('DISK', hit)\n"
            "raise OSError(28, 'No space left on device')  # the row must say so")
     cases["disk_hog"] = Case(w(with_cell_after(good, "task1_solution", hog)), 3, "graded")
+    # patches the tests' helpers while returning a wrong answer: flagged for review in grades.csv
+    patched = with_answers(good, {"task1_solution": "import numpy\nnumpy.testing.assert_allclose = lambda *a, **k: None\n\n"
+                                                    "def double(x):\n    return 0"}, {"task1_solution"})
+    cases["patches_helpers"] = Case(w(patched), 2, "graded")
     cases["dup_old"] = Case(w(release), 0, "replaced", path="dup.ipynb")
     cases["dup"] = Case(w(good), 3, "graded")
     folder = tmp / "class"
@@ -154,6 +158,13 @@ def test_the_graders_environment_reaches_no_output(graded):
     assert leaks == [], f"the grader's secret appears in {leaks}"
     env = _printed(out, "environ").split("ENV ", 1)[1]
     assert "'HOME': '/tmp'" in env and "COURSEKIT" not in env
+
+
+def test_patching_the_assertion_helpers_is_flagged_in_grades_csv(graded):
+    _, report, out, _, _ = graded
+    with (out / "grades.csv").open() as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert "replaces the tests' assertion helpers" in rows["patches_helpers"]["flags"], rows["patches_helpers"]
 
 
 def test_disk_writes_stop_at_the_limits_and_the_row_says_so(graded):
