@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps doctor book book-solutions book-zip pretrained exercises check test test-fast bench grade-deps grade bench-grade corpus clean clean-venv
+.PHONY: help venv system-deps doctor book book-solutions book-zip pretrained pretrained-lm exercises check test test-fast bench grade-deps grade bench-grade corpus clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -79,6 +79,9 @@ bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade on 
 
 pretrained: venv ## re-train the shipped pretrained model into assets/digits04_base.{keras,json}
 	$(BIN)/python -m coursekit.pretrained
+
+pretrained-lm: venv ## re-train chapter 12's small GPT into assets/shakespeare_gpt.{weights.h5,json} (tens of minutes)
+	$(BIN)/python -m coursekit.lm
 
 corpus: venv ## re-make the vendored texts assets/shakespeare.json.gz and assets/pydoc_topics.json.gz (+ assets/corpora.json)
 	$(BIN)/python -m coursekit.corpus
