@@ -73,12 +73,12 @@ def chapter_service_class():
 
 
 class Running:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, extra_env: dict[str, str] | None = None):
         (tmp / "mnist1d_service.py").write_text(service_source())
         self.model_path = tmp / "model.onnx"
         self.w, self.b = linear_onnx(self.model_path)
         env = {"MODEL_PATH": str(self.model_path), "MODEL_VERSION": "test-1", "MAX_BATCH": str(MAX_BATCH),
-               "MAX_BODY_BYTES": "100000"}
+               "MAX_BODY_BYTES": "100000", **(extra_env or {})}
         self.service = chapter_service_class()(tmp, "mnist1d_service", env)
         self.process = self.service.process
         self.client = httpx.Client(base_url=self.service.url, timeout=10)
@@ -103,6 +103,33 @@ def service(tmp_path_factory):
     yield running
     running.stop()
     assert running.process.poll() is not None, "the service process outlived the tests"
+
+
+@pytest.fixture(scope="module")
+def batching_service(tmp_path_factory):
+    running = Running(tmp_path_factory.mktemp("batching"), {"MAX_WAIT_MS": "20"})
+    yield running
+    running.stop()
+
+
+def test_micro_batching_answers_each_request_with_its_own_rows(batching_service):
+    """With MAX_WAIT_MS, concurrent requests share model calls; each still gets exactly its rows' answers."""
+    service = batching_service
+    rng = np.random.default_rng(11)
+    xs = [rng.normal(size=(1 + i % 3, N_FEATURES)).astype(np.float32) for i in range(40)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda x: service.predict(json={"instances": x.tolist()}), xs))
+    for x, reply in zip(xs, replies):
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["predictions"] == (x @ service.w + service.b).argmax(1).tolist()
+    assert service.predict(json={"instances": [[1e39] + ROW[1:]]}).status_code == 422  # validated before the queue
+    overflow = service.predict(json={"instances": [[float(np.finfo(np.float32).max)] * N_FEATURES]})
+    assert overflow.status_code == 422, overflow.text
+    families = {f.name: f for f in text_string_to_metric_families(service.client.get("/metrics").text)}
+    calls = {s.name: s.value for s in families["model_call_rows"].samples if not s.labels}
+    rows_sent = sum(len(x) for x in xs) + 1  # the overflow request's row reached the model too
+    assert calls["model_call_rows_sum"] == rows_sent, (calls, rows_sent)
+    assert 1 <= calls["model_call_rows_count"] <= len(xs) + 1, calls
 
 
 def test_the_service_calls_the_model_directly_never_predict():
