@@ -7,9 +7,10 @@ Three submissions per exercise, autograded in one temporary course directory:
 * ``partial``  - the release with only the first task's solution cells filled in:
                  must score exactly that task's points.
 
-`check_answers` grades a committed corpus of answers (`tests/answers/NN_slug.py`): each is the full
-solution with one solution cell replaced, so the points it loses belong to that cell's task alone. A
-plausible *wrong* answer must score less than its task's points, a *valid alternative* all of them.
+`check_answers` grades a committed corpus of answers (`tests/answers/NN_slug.py`): each fills one solution cell,
+with the instructor's solution in the earlier tasks (so the points it loses belong to that cell's task alone)
+and the later tasks left as released. A plausible *wrong* answer must score less than its task's points, a
+*valid alternative* all of them, and neither may cost an earlier task a point.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class AnswerGrade:
     answer: Answer
     task_points: float
     task_score: float  # what the answer's task scored (the other tasks hold the instructor's solution)
-    other_lost: float  # points lost outside the answer's task (must be 0: the corpus isolates one task)
+    other_lost: float  # points lost in the earlier tasks (must be 0: the corpus isolates one task)
     detail: str
 
 
@@ -101,33 +102,47 @@ def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[st
     return GradeCheck(ex.name, max_points, first["points"], grades, seconds)
 
 
-def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = None) -> list[AnswerGrade]:
-    """Autograde, with real nbgrader in one course directory, the solution with each answer swapped in."""
+def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = None, jobs: int = 2) -> list[AnswerGrade]:
+    """Autograde, with real nbgrader, each answer in a notebook whose earlier tasks hold the instructor's solution
+    and whose later tasks are left as released (they fail fast instead of training: the run costs about half).
+
+    The submissions are spread over `jobs` course directories graded at the same time (nbgrader itself is serial).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     source = read_source(ex.source)
-    task_of = {}
-    for t in tasks(source):
-        for gid in t["solutions"]:
-            task_of[gid] = t
-    unknown = sorted({a.cell for a in answers} - set(task_of))
+    task_list = tasks(source)
+    index_of = {gid: k for k, t in enumerate(task_list) for gid in t["solutions"]}
+    unknown = sorted({a.cell for a in answers} - set(index_of))
     if unknown:
-        raise ValueError(f"{ex.name}: no solution cell named {unknown}; known: {sorted(task_of)}")
+        raise ValueError(f"{ex.name}: no solution cell named {unknown}; known: {sorted(index_of)}")
     solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
+    student = {a.name: f"ans-{a.name.replace('_', '-')}" for a in answers}
+    shipped = assets(ex.source)
     with tempfile.TemporaryDirectory(prefix=f"coursekit-answers-{ex.name}-", dir=workdir) as tmp:
-        course = Course(Path(tmp))
-        shipped = assets(ex.source)
-        course.add_source(ex.name, source, shipped)
-        course.generate(ex.name)
-        for a in answers:
-            sub = with_answers(source, {**solutions, a.cell: a.code}, {a.cell})
-            course.submit(ex.name, f"ans-{a.name.replace('_', '-')}", sub, shipped)
-        course.autograde(ex.name)
-        grades = course.grades(ex.name)
+        groups = [answers[i::jobs] for i in range(jobs) if answers[i::jobs]]
+        courses = []
+        for i, group in enumerate(groups):
+            course = Course(Path(tmp) / f"course{i}")
+            course.add_source(ex.name, source, shipped)
+            release = course.generate(ex.name)
+            for a in group:
+                k = index_of[a.cell]
+                solved = {gid for t in task_list[: k + 1] for gid in t["solutions"]}
+                sub = with_answers(release, {**solutions, a.cell: a.code}, solved)
+                course.submit(ex.name, student[a.name], sub, shipped)
+            courses.append(course)
+        with ThreadPoolExecutor(len(courses)) as pool:
+            list(pool.map(lambda c: c.autograde(ex.name), courses))
+        grades = {sid: g for c in courses for sid, g in c.grades(ex.name).items()}
     out = []
     for a in answers:
-        g = grades[f"ans-{a.name.replace('_', '-')}"]
-        task = task_of[a.cell]
+        g = grades[student[a.name]]
+        k = index_of[a.cell]
+        task = task_list[k]
+        earlier = {gid for t in task_list[:k] for gid in t["tests"]}
         in_task = [t for t in g.tests if t.grade_id in task["tests"]]
-        lost_elsewhere = sum(t.max_score - t.score for t in g.tests if t.grade_id not in task["tests"])
+        lost_elsewhere = sum(t.max_score - t.score for t in g.tests if t.grade_id in earlier)
         detail = ", ".join(f"{t.grade_id}={t.score:g}/{t.max_score:g}" for t in g.tests)
         out.append(AnswerGrade(a, float(task["points"]), sum(t.score for t in in_task), lost_elsewhere, detail))
     return out

@@ -28,7 +28,7 @@ def test_answers_score_as_they_should(exercise, tmp_path):
         if a.kind == "valid" and r.task_score != r.task_points:
             problems.append(f"valid alternative {a.name} ({a.why}) scored {r.task_score:g}/{r.task_points:g}")
         if r.other_lost:
-            problems.append(f"{a.name} cost {r.other_lost:g} points outside its task")
+            problems.append(f"{a.name} cost {r.other_lost:g} points in the earlier tasks")
         if problems and problems[-1].startswith((f"wrong answer {a.name}", f"valid alternative {a.name}", a.name)):
             problems[-1] += f"  [{r.detail}]"
     assert not problems, "\n".join(problems)

@@ -1,9 +1,10 @@
 """The committed corpus of answers a learner plausibly writes, graded through real nbgrader.
 
 One module per exercise, named like its source (`01_losses.py` for `solutions/01_losses.py`), holding
-`ANSWERS = [Answer(...), ...]` (`coursekit.gradecheck.Answer`): each replaces one solution cell of the
-full solution. `tests/test_answers.py` grades them all: a "wrong" answer must score less than its task's
-points, a "valid" alternative all of them, and neither may cost points in any other task.
+`ANSWERS = [Answer(...), ...]` (`coursekit.gradecheck.Answer`): each fills one solution cell, with the
+instructor's solution in the earlier tasks and the later ones left as released. `tests/test_answers.py`
+grades them all: a "wrong" answer must score less than its task's points, a "valid" alternative all of
+them, and neither may cost an earlier task a point.
 """
 
 from __future__ import annotations
