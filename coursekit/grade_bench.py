@@ -89,6 +89,7 @@ def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out
         "submissions_per_core_hour": round(n * 3600 / (ours_s * jobs)),
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
         "same_scores": same, "isolation": report.isolation,
+        "stages_s": {k: round(x, 1) for k, x in report.stages.items()},
         "scores": {"serial": serial_scores, "coursekit": ours_scores},
     }
     out_dir.mkdir(exist_ok=True)
@@ -113,7 +114,17 @@ def markdown(r: dict) -> str:
         f"Speed-up: **{r['ratio']}x**. Throughput: {r['submissions_per_core_hour']} submissions per core per hour.\n"
         f"Load average (1, 5, 15 min) before {r['load_average_before']}, after {r['load_average_after']} "
         "(the machine is shared with other work).\n"
+        + stage_table(r.get("stages_s", {}), r["submissions"])
     )
+
+
+def stage_table(stages: dict[str, float], n: int) -> str:
+    """Where `coursekit grade`'s time goes: worker stages are summed over submissions (they overlap across jobs)."""
+    if not stages:
+        return ""
+    rows = "".join(f"| {k} | {v:.1f} | {v / n:.2f} |\n" for k, v in stages.items())
+    return ("\n## Where the time goes\n\nSeconds summed over the submissions (worker stages run in parallel, so they "
+            "add up to more than the wall time).\n\n| stage | total (s) | per submission (s) |\n|---|---:|---:|\n" + rows)
 
 
 def main(argv: list[str] | None = None) -> int:

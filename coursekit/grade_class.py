@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import shutil
 import sys
+import time
 import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -96,6 +97,10 @@ class ClassReport:
     graded_students: list[str] = field(default_factory=list)
     skipped: int = 0
     interrupted: bool = False
+    stages: dict[str, float] = field(default_factory=dict)  # seconds summed over submissions, per stage
+
+    def add_stage(self, name: str, seconds: float) -> None:
+        self.stages[name] = self.stages.get(name, 0.0) + seconds
 
     @property
     def max_points(self) -> float:
@@ -241,13 +246,14 @@ class ClassGrader:
         return pool, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self) -> ClassReport:
-        import time
-
         t0 = time.perf_counter()
         self.setup()
+        t_setup = time.perf_counter() - t0
         collected = collect(Path(self.opts.submissions), self.opts.pattern)
         report = ClassReport(self.a, self.out, {}, {f"task{k}": float(t["points"]) for k, t in enumerate(self.tasks, 1)},
                              {}, collected.ignored, collected.replaced, isolation_text(self.opts))
+        report.add_stage("parent: course setup (release, gradebook)", t_setup)
+        t_prepare = time.perf_counter()
         for t in self.tasks:
             for gid in t["tests"]:
                 report.test_points[gid] = float(next(c.metadata["nbgrader"]["points"] for c in self.source.cells
@@ -289,6 +295,7 @@ class ClassGrader:
         # rows of students from earlier runs that are not in this input stay in the report
         for sid, prev in old_rows.items():
             report.rows.setdefault(sid, Row(**prev))
+        report.add_stage("parent: collect, read, repair", time.perf_counter() - t_prepare)
         self.log(f"{len(collected.submissions)} submission(s): {len(jobs)} to grade, {report.skipped} unchanged "
                  f"(skipped; --force regrades), {len(collected.ignored)} ignored file(s), "
                  f"{len(collected.replaced)} older duplicate(s) replaced")
@@ -317,7 +324,11 @@ class ClassGrader:
                     continue
                 row.status, row.seconds, row.error = result.status, result.seconds, result.error
                 row.flags += result.notes
+                for name, secs in result.stages.items():
+                    report.add_stage(name, secs)
+                t_merge = time.perf_counter()
                 self.merge(row, text, result)
+                report.add_stage("parent: merge into the gradebook", time.perf_counter() - t_merge)
                 if row.flags and row.flags[0].startswith("looks like another assignment") and row.score == 0:
                     row.status = STATUS_WRONG_ASSIGNMENT
                     self.state["rows"][row.student] = asdict(row)

@@ -119,22 +119,31 @@ def write_markdown(report: ClassReport, path: Path, png: Path) -> Path:
 
 
 def write_outputs(grader: ClassGrader, report: ClassReport, log: Callable[[str], None] = print) -> dict[str, Path]:
+    import time
+
     out = report.out
+    t0 = time.perf_counter()
     files = {"grades": write_grades_csv(report, out / "grades.csv"),
              "canvas": write_canvas_csv(report, out / "canvas.csv"),
              "moodle": write_moodle_csv(report, out / "moodle.csv")}
+    t1 = time.perf_counter()
     try:
         files["nbgrader_export"] = grader.export()
     except Exception as exc:  # noqa: BLE001 - our own CSVs are written already
         log(f"warning: nbgrader export failed: {exc}")
+    report.add_stage("parent: nbgrader export", time.perf_counter() - t1)
     if grader.opts.feedback and report.graded_students:
+        t1 = time.perf_counter()
         try:
             fb = grader.feedback(report.graded_students)
             log(f"feedback: {len(fb)} HTML file(s) in {out / 'feedback'}")
         except Exception as exc:  # noqa: BLE001
             log(f"warning: nbgrader generate_feedback failed: {exc}")
+        report.add_stage("parent: nbgrader generate_feedback", time.perf_counter() - t1)
     files["png"] = write_png(report, out / "report.png")
     files["report"] = write_markdown(report, out / "report.md", files["png"])
+    report.add_stage("parent: CSV, PNG and Markdown reports", time.perf_counter() - t0 - sum(
+        v for k, v in report.stages.items() if k in ("parent: nbgrader export", "parent: nbgrader generate_feedback")))
     statuses = Counter(r.status for r in report.rows.values())
     log(f"{len(report.rows)} rows: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
     log(f"wrote {', '.join(str(p.relative_to(out)) for p in files.values())} in {out}")

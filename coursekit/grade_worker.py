@@ -58,6 +58,7 @@ class GradeResult:
     error: str = ""
     worker: str = ""
     notes: list[str] = field(default_factory=list)  # for the row's flags: stderr kept, a disk limit reached
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage of this worker's job (make bench-grade)
 
 
 STDERR_MARK = "[stderr, shown for you; it costs no points] "
@@ -183,8 +184,12 @@ def grade_submission(job: GradeJob) -> GradeResult:
         from nbgrader.apps.api import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
+        stages = {"worker: private course copy": time.perf_counter() - t0}
+        t1 = time.perf_counter()
         cfg = _config(root, job, ipc_dir)
         api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        stages["worker: nbgrader API start"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
         timed_out = threading.Event()
 
         def stop() -> None:
@@ -205,6 +210,7 @@ def grade_submission(job: GradeJob) -> GradeResult:
                 tempfile.tempdir = saved_tempdir
                 watchdog.cancel()
                 _kill_children()
+        stages["worker: nbgrader autograde (kernel start, cells, private gradebook)"] = time.perf_counter() - t1
         seconds = time.perf_counter() - t0
         nb_path = workdir / f"{a}.ipynb"
         log = (out.get("log") or "") + (out.get("error") or "")
@@ -224,7 +230,7 @@ def grade_submission(job: GradeJob) -> GradeResult:
         return GradeResult(sid, status, seconds, autograded_json=text,
                            scores=_private_scores(root / "gradebook.db", a, sid),
                            worker=f"{os.uname().nodename}:{os.getpid()}",
-                           notes=notes_from(nbformat.reads(text, as_version=4), job.limits))
+                           notes=notes_from(nbformat.reads(text, as_version=4), job.limits), stages=stages)
     except Exception as exc:  # noqa: BLE001 - one submission's failure must never stop a class
         return GradeResult(sid, STATUS_ERROR, time.perf_counter() - t0, error=f"{type(exc).__name__}: {exc}")
     finally:
