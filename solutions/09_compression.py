@@ -11,7 +11,7 @@
 # | 2 | `kmeans_weights(w, k)`: weight clustering by 1-D k-means | 3 |
 # | 3 | `distillation_loss(...)`: the knowledge-distillation loss with temperature and mixing weight | 3 |
 # | 4 | `prune_model(model, sparsity)`: prune the baseline to 80 % sparsity and fine-tune it | 4 |
-# | 5 | `compress(model)`: a `.tflite` model of ≤ 10,000 bytes after gzip with ≥ 0.55 accuracy, in ≤ 60 s | 4 |
+# | 5 | `compress(model)`: from the trained baseline, a `.tflite` model of ≤ 10,000 bytes after gzip with ≥ 0.55 accuracy | 4 |
 #
 # Each task has visible tests below your code: run them, read their messages, fix, repeat.
 # When grading, more (hidden) tests of the same rules run.
@@ -131,6 +131,13 @@ assert (magnitude_mask(np.ones(7), 0.5) == 0).sum() == 4, "hidden: round(3.5) ==
 assert magnitude_mask(np.array([[-3.0, 2.0], [1.0, -1.0]]), 0.25).tolist() == [[1, 1], [0, 1]], "hidden: negative weights by |w|"
 _k = np.random.default_rng(2).normal(size=(3, 3, 4, 8))
 assert magnitude_mask(_k, 0.75).shape == (3, 3, 4, 8), "hidden: 4-D convolution kernel"
+_wt = np.round(np.random.default_rng(4).normal(size=(40, 128)), 1).astype("float32")  # rounded: many equal |w|
+for _s in (0.5, 0.8):
+    _ref = np.ones(_wt.size, "float32")
+    _ref[np.argsort(np.abs(_wt).ravel(), kind="stable")[: round(_s * _wt.size)]] = 0.0
+    _got = magnitude_mask(_wt, _s).ravel()
+    assert np.array_equal(_got, _ref), (f"hidden: many ties, sparsity {_s}: {int((_got != _ref).sum())} entries differ "
+                                        "from the rule (among equal |w| the earlier entry goes first: a stable sort)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -288,8 +295,10 @@ assert np.isclose(distillation_loss(_t2, _s2, _y2, 1.5, 0.25), _reference(_t2, _
 #
 # * the kernel of every `Dense` layer has at least `sparsity` of its entries exactly `0.0` (biases are not pruned);
 # * after fine-tuning on `x_train`, `y_train` the test accuracy (computed with `accuracy(model)`) is at least
-#   `baseline_acc - 0.03` (the chapter's pruned model loses about a point at 80 %);
-# * the call takes at most 60 s for `sparsity=0.8`; seed your training (`keras.utils.set_random_seed(0)`), `verbose=0`.
+#   `baseline_acc - 0.04` (pruned gradually, or at once and then fine-tuned with the masks, the model ends within
+#   about a point of the baseline at 80 %; the margin leaves room for a correct method that lands a little lower);
+# * keep the call under about 60 s for `sparsity=0.8` (the test prints the time; it grades results, not speed);
+#   seed your training (`keras.utils.set_random_seed(0)`), `verbose=0`.
 #
 # Any method is allowed: prune gradually with a schedule as in the chapter (a callback that recomputes masks and a
 # constraint that re-applies them after each step), or prune at once and fine-tune with the masks applied after
@@ -360,10 +369,10 @@ assert _shapes == {"hidden1": (40, 256), "hidden2": (256, 256), "logits": (256, 
 _sp = {n: float(np.mean(pruned_model.get_layer(n).kernel.numpy() == 0)) for n in _shapes}
 assert all(s >= 0.8 - 1e-3 for s in _sp.values()), f"sparsity per layer: expected ≥ 0.8 everywhere, got {_sp}"
 _acc = accuracy(pruned_model)
-assert _acc >= baseline_acc - 0.03, \
-    f"test accuracy: expected ≥ {baseline_acc - 0.03:.3f} (baseline {baseline_acc:.3f} - 0.03), got {_acc:.3f} (fine-tune longer?)"
-assert prune_seconds <= 60, f"prune_model took {prune_seconds:.0f} s, the limit is 60 s"
-print(f"Task 4: visible tests passed (sparsity {min(_sp.values()):.3f}, test accuracy {_acc:.3f}).")
+assert _acc >= baseline_acc - 0.04, \
+    f"test accuracy: expected ≥ {baseline_acc - 0.04:.3f} (baseline {baseline_acc:.3f} - 0.04), got {_acc:.3f} (fine-tune longer?)"
+print(f"Task 4: visible tests passed (sparsity {min(_sp.values()):.3f}, test accuracy {_acc:.3f}, {prune_seconds:.0f} s"
+      + ("; aim for under 60 s" if prune_seconds > 60 else "") + ").")
 ### BEGIN HIDDEN TESTS
 assert all(np.all(np.isfinite(w)) for w in pruned_model.get_weights()), "hidden: finite weights"
 _out = np.asarray(pruned_model(x_test[:64], training=False))
@@ -377,27 +386,34 @@ assert np.allclose(_h @ pruned_model.get_layer("logits").kernel.numpy() + pruned
 # %% [markdown]
 # ## Task 5 (4 points): a small `.tflite` model that keeps its accuracy
 #
-# Write `compress(model)` that takes the trained baseline and returns the bytes of a TensorFlow Lite model
-# (`bytes`, a flatbuffer as `tf.lite.TFLiteConverter.convert()` returns it) such that
+# Write `compress(model)` that takes the trained baseline and returns the bytes of a TensorFlow Lite model, made from
+# it by the chapter's methods: prune, cluster or quantize the model itself, remove units from it, or use it as the
+# teacher of a smaller student. The returned model
+# (`bytes`, a flatbuffer as `tf.lite.TFLiteConverter.convert()` returns it) must meet these rules:
 #
 # * its input is float32 `(batch, 40)` signals and its output `(batch, 10)` logits or probabilities (the test
 #   takes the `argmax`); it runs in `ai_edge_litert.interpreter.Interpreter` with the input resized;
 # * its **gzip size** (`len(gzip.compress(blob, compresslevel=9, mtime=0))`) is at most **10,000 bytes**,
 #   about 29× below the float32 baseline's (about 293,000 bytes);
 # * its test accuracy is at least **0.55** (the baseline has about 0.61);
-# * the call takes at most **60 s**, seeded (`keras.utils.set_random_seed(0)`), `verbose=0`.
+# * keep the call under about **60 s**, seeded (`keras.utils.set_random_seed(0)`), `verbose=0`.
 #
-# Any method of the chapter is allowed (pruning, clustering, int8, structured pruning, distillation into a smaller
-# model, combinations). Convert with `model.export(folder)` and `tf.lite.TFLiteConverter.from_saved_model(folder)`.
-# This task must not use your functions from tasks 1–4. The cell below your function calls it once and measures
-# the result.
+# The test grades the file only: it cannot tell how the bytes were made, so a small model trained on the labels
+# from scratch would pass too, but that skips what this task practises. Unstructured pruning of the baseline does
+# not get there (in the chapter, pruning, clustering and int8 together still leave well over 10,000 bytes after
+# gzip); removing units, or distilling the baseline into a small student, does. Convert with
+# `model.export(folder)` and `tf.lite.TFLiteConverter.from_saved_model(folder)`. This task must not use your
+# functions from tasks 1–4. The cell below your function calls it once and measures the result.
 #
 # <details><summary>Hint</summary>
 #
-# A smaller dense model is the simplest route: train `build_mlp((64,))` (about 3,300 parameters) on the labels, or
-# distil the baseline into it, then convert with int8 quantization: `converter.optimizations =
-# [tf.lite.Optimize.DEFAULT]` and `converter.representative_dataset = lambda: ([row[None]] for row in x_train[:200])`.
-# One int8 weight is one byte.
+# Distil `model` into `build_mlp((64,))` (about 3,300 parameters): compute the teacher's logits once,
+# `model(x_train, training=False)`, and train the student on a loss that mixes the labels' cross-entropy with the
+# temperature-scaled KL divergence to those logits (your task 3, written in TensorFlow ops, or pack the logits and
+# the label into one target array as the chapter does). Or remove units from `model` (keep the hidden units with the
+# largest incoming L1 norms) and fine-tune the narrower model. Then convert with int8 quantization:
+# `converter.optimizations = [tf.lite.Optimize.DEFAULT]` and
+# `converter.representative_dataset = lambda: ([row[None]] for row in x_train[:200])`. One int8 weight is one byte.
 # </details>
 
 # %% nbgrader={"grade_id": "task5_solution", "solution": true}
@@ -451,8 +467,8 @@ assert isinstance(compressed_blob, (bytes, bytearray)), f"return bytes, got {typ
 _gz = len(gzip.compress(bytes(compressed_blob), compresslevel=9, mtime=0))
 assert _gz <= 10_000, f"gzip size: expected ≤ 10,000 bytes, got {_gz:,} (hint: fewer parameters, int8 weights)"
 assert compressed_accuracy >= 0.55, f"test accuracy: expected ≥ 0.55, got {compressed_accuracy:.3f}"
-assert compress_seconds <= 60, f"compress took {compress_seconds:.0f} s, the limit is 60 s"
-print(f"Task 5: visible tests passed (gzip {_gz:,} bytes, test accuracy {compressed_accuracy:.3f}).")
+print(f"Task 5: visible tests passed (gzip {_gz:,} bytes, test accuracy {compressed_accuracy:.3f}, {compress_seconds:.0f} s"
+      + ("; aim for under 60 s" if compress_seconds > 60 else "") + ").")
 ### BEGIN HIDDEN TESTS
 assert np.isclose(tflite_accuracy(bytes(compressed_blob)), compressed_accuracy), "hidden: the stored accuracy is the model's"
 ### END HIDDEN TESTS
