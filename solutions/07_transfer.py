@@ -285,7 +285,8 @@ assert isinstance(finetune_lr(200, 100, 1, 1, 50), float), "hidden: float for in
 # cell below your function runs it once and times it.
 #
 # * Target: **test accuracy ≥ 0.90** on `x_test`, `y_test` (359 images; the test computes it with
-#   `model(x_test, training=False)` and `argmax`), and the training cell must finish in **≤ 60 s**.
+#   `model(x_test, training=False)` and `argmax`). Keep training to about a minute at most: the cell prints
+#   how long it took, but the time is not graded (a busy grading machine must never cost you points).
 # * Seed what you train (`keras.utils.set_random_seed(0)`), so the result repeats; `verbose=0`.
 # * This task must not use your functions from tasks 1–3 (each task is graded on its own); copy code if you want it.
 #
@@ -320,7 +321,6 @@ _logits = np.asarray(few_shot_model(x_test, training=False))
 assert _logits.shape == (len(x_test), 5), f"output shape: expected ({len(x_test)}, 5), got {_logits.shape}"
 _acc = float(np.mean(_logits.argmax(axis=1) == y_test))
 assert _acc >= 0.90, f"test accuracy: expected ≥ 0.90, got {_acc:.3f} (hint: freeze the base, train a Dense head)"
-assert few_shot_seconds <= 60, f"training took {few_shot_seconds:.0f} s, the limit is 60 s"
 print(f"Task 4: visible tests passed (test accuracy {_acc:.3f}).")
 ### BEGIN HIDDEN TESTS
 assert np.all(np.isfinite(_logits)), "hidden: finite logits"
