@@ -27,6 +27,32 @@ if "google.colab" in sys.modules and COLAB_PACKAGES:
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", *COLAB_PACKAGES], check=True)
 
+# The oldest versions this notebook runs on (derived from what it uses; the course's tests check them).
+REQUIRED = {"tensorflow": "2.16", "keras": "3.12"}
+import re
+from importlib.metadata import PackageNotFoundError, version
+
+
+def _release(text):
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
+_too_old = []
+for _pkg, _min in REQUIRED.items():
+    try:
+        _have = version(_pkg)
+    except PackageNotFoundError:
+        _have = "not installed"
+    if _have == "not installed" or _release(_have) < _release(_min):
+        _too_old.append(f"{_pkg} {_have} (needs {_min} or newer)")
+if _too_old:
+    _fix = "pip install -q " + " ".join(f'"{p}>={m}"' for p, m in REQUIRED.items())
+    raise SystemExit(
+        "This notebook needs newer packages: " + "; ".join(_too_old) + ".\n"
+        f"Run  {_fix}  (in Colab, in a cell: !{_fix}), then restart the runtime "
+        "(Colab: Runtime > Restart session) and run the notebook again."
+    )
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import gzip
 import tempfile
