@@ -286,17 +286,19 @@ def write(out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: 
     train_steps(model, data, 0, recipe["check_step"], recipe)
     check_loss = mean_loss(model, data["val_x"][:n], data["val_y"][:n])
     log(f"step {recipe['check_step']}: check-sample loss {check_loss:.4f} (initial {init_loss:.4f}, ln V {math.log(config['vocab_size']):.4f})")
-    curve = [{"step": recipe["check_step"], "val_sample_loss": round(check_loss, 4)}]
+    curve = [{"step": recipe["check_step"], "check_sample_loss": round(check_loss, 4)}]
     step, chunk = recipe["check_step"], 500
     while step < recipe["steps"]:
         nxt = min(recipe["steps"], (step // chunk + 1) * chunk)
         train_steps(model, data, step, nxt, recipe)
         step = nxt
-        curve.append({"step": step, "val_sample_loss": round(mean_loss(model, data["val_x"][:n], data["val_y"][:n]), 4),
+        curve.append({"step": step, "check_sample_loss": round(mean_loss(model, data["val_x"][:n], data["val_y"][:n]), 4),
                       "seconds": round(time.perf_counter() - start, 1)})
         log(f"step {step}: check-sample loss {curve[-1]['val_sample_loss']:.4f} after {curve[-1]['seconds']} s")
     seconds = time.perf_counter() - start
-    model.save_weights(weights_path)  # weights only: no optimizer state
+    shipped = build_gpt(**config)  # an uncompiled copy: a compiled model's save_weights also writes AdamW's moments
+    shipped.set_weights(model.get_weights())
+    shipped.save_weights(weights_path)
     val_loss = mean_loss(model, data["val_x"], data["val_y"])
     # a training sample the same size as the validation sample, drawn like the training windows with seed + 1
     tx, ty = training_windows(data["train_ids"], config["context"], len(data["val_x"]), recipe["seed"] + 1)
