@@ -294,7 +294,7 @@ def write(out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: 
         step = nxt
         curve.append({"step": step, "check_sample_loss": round(mean_loss(model, data["val_x"][:n], data["val_y"][:n]), 4),
                       "seconds": round(time.perf_counter() - start, 1)})
-        log(f"step {step}: check-sample loss {curve[-1]['val_sample_loss']:.4f} after {curve[-1]['seconds']} s")
+        log(f"step {step}: check-sample loss {curve[-1]['check_sample_loss']:.4f} after {curve[-1]['seconds']} s")
     seconds = time.perf_counter() - start
     shipped = build_gpt(**config)  # an uncompiled copy: a compiled model's save_weights also writes AdamW's moments
     shipped.set_weights(model.get_weights())
