@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@bash .ci/check-python "$(PYTHON)"
