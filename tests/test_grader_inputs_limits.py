@@ -15,13 +15,16 @@ NB = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5
 BOMB_BYTES = 1024**3
 PEAK_BOUND_MB = 400  # the grader process's peak while collecting (Python + nbgrader imports are ~100 MB)
 
+# The child's own peak resident memory: VmHWM belongs to its address space (getrusage's ru_maxrss would also
+# carry the forking pytest process's peak across exec, which in a full run is over 1 GB).
 MEASURE = r"""
-import resource, sys
+import sys
 from pathlib import Path
 from coursekit.grade_inputs import collect
 c = collect(Path(sys.argv[1]))
 print(repr({s: sub.problem for s, sub in c.submissions.items()}))
-print("PEAK_MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+hwm_kb = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print("PEAK_MB", hwm_kb / 1024)
 """
 
 
