@@ -72,12 +72,14 @@ def with_answers(release: nbformat.NotebookNode, answers: dict[str, str], grade_
     return nb
 
 
+def solution_sources(source: nbformat.NotebookNode) -> dict[str, str]:
+    """grade_id -> the instructor's cell source, for every nbgrader cell of the source notebook."""
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
+
+
 def with_tasks_solved(release: nbformat.NotebookNode, source: nbformat.NotebookNode, grade_ids: set[str]) -> nbformat.NotebookNode:
     """The release notebook with the named solution cells replaced by the instructor's source."""
-    solutions = {
-        c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata
-    }
-    return with_answers(release, solutions, grade_ids)
+    return with_answers(release, solution_sources(source), grade_ids)
 
 
 def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[str, ...] = ("solution", "blank", "partial")) -> GradeCheck:
@@ -116,7 +118,7 @@ def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = No
     unknown = sorted({a.cell for a in answers} - set(index_of))
     if unknown:
         raise ValueError(f"{ex.name}: no solution cell named {unknown}; known: {sorted(index_of)}")
-    solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
+    solutions = solution_sources(source)
     student = {a.name: f"ans-{a.name.replace('_', '-')}" for a in answers}
     shipped = assets(ex.source)
     with tempfile.TemporaryDirectory(prefix=f"coursekit-answers-{ex.name}-", dir=workdir) as tmp:

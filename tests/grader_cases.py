@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.gradecheck import with_answers
+from coursekit.gradecheck import solution_sources, with_answers
 from coursekit.sources import read_source
 
 TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
@@ -34,13 +34,9 @@ def _nb(cells) -> bytes:
     return nbformat.writes(nb).encode()
 
 
-def _answers(source: nbformat.NotebookNode) -> dict[str, str]:
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
-
-
 def notebooks(release: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode, dict[str, str]]:
     source = read_source(TINY)
-    return source, release, _answers(source)
+    return source, release, solution_sources(source)
 
 
 def solved(release, answers, grade_ids=("task1_solution", "task2_solution")) -> nbformat.NotebookNode:
