@@ -1,16 +1,19 @@
 # %% [markdown]
 # # Exercise 4: batch size
 #
-# You will write the small tools that make batch-size decisions measurable, then use them to train a
-# model under a fixed budget of optimizer steps. Everything is checked automatically (12 points):
+# You will write the small tools that make batch-size decisions measurable, carry a schedule through Keras's
+# gradient accumulation, and make two decisions whose consequences the tests measure: a batch size and rate for a
+# fixed budget of optimizer steps, and the smallest batch that meets a gradient-noise target. Everything is checked
+# automatically (14 points). The times are our estimates for a learner who has read the chapter.
 #
-# | Task | What you build | Points |
-# |---|---|---|
-# | 1 | `steps_per_epoch(n, batch, drop_remainder)` | 2 |
-# | 2 | `scaled_lr(base_lr, base_batch, batch)` and `warmup_lr(step, peak_lr, warmup_steps)` | 3 |
-# | 3 | `predicted_variance(var_1, batch, n)` and `minibatch_gradient_variance(per_example_grads, batch, n_draws, seed)` | 3 |
-# | 4 | `accumulate_gradients(grad_list, sizes)`: micro-batch gradients → one large-batch gradient | 2 |
-# | 5 | train a digits classifier with SGD in at most 60 updates to ≥ 95 % validation accuracy | 2 |
+# | Task | What you build or decide | Points | Time |
+# |---|---|---|---|
+# | 1 | `steps_per_epoch(n, batch, drop_remainder)` | 2 | 5 min |
+# | 2 | `accumulation_boundaries(boundaries, k)`: a step decay that survives Keras's gradient accumulation | 3 | 15 min |
+# | 3 | `predicted_variance(var_1, batch, n)` and `minibatch_gradient_variance(per_example_grads, batch, n_draws, seed)` | 3 | 20 min |
+# | 4 | `accumulate_gradients(grad_list, sizes)`: micro-batch gradients → one large-batch gradient | 2 | 10 min |
+# | 5 | *decision:* batch size and rate for a digits classifier, at most 60 SGD updates, ≥ 95 % validation accuracy | 2 | 15 min |
+# | 6 | *decision:* the smallest batch whose gradient noise meets a 10 % target | 2 | 10 min |
 #
 # Each task has visible tests below your code: run them, read their messages, fix, repeat.
 # When grading, more (hidden) tests of the same rules run. Read [Chapter 4](../chapters/04_batch_size.md) first.
@@ -96,57 +99,84 @@ assert type(steps_per_epoch(np.int64(10), np.int64(3), True)) is int, "hidden: N
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 2 (3 points): the linear scaling rule and a linear warmup
+# ## Task 2 (3 points): a step decay through Keras's built-in accumulation
 #
-# Write two functions, each returning a Python `float`:
+# You planned a step decay in **optimizer updates**, counted from 0:
+# `plan = keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values)` gives update $j$ the rate
+# `values[0]` while $j \le$ `boundaries[0]`, then `values[1]` while $j \le$ `boundaries[1]`, and so on (Keras's rule:
+# a step equal to a boundary still gets the earlier value). Now the batch no longer fits, and you train with
+# `keras.optimizers.SGD(schedule, gradient_accumulation_steps=k)`. Chapter 4 (§4.5, "Keras's built-in accumulation
+# and schedules") showed that Keras evaluates the schedule at its **micro-batch** counter: the update that ends
+# micro-batch group $j$ reads the schedule at micro-batch $k\,j + k - 1$ (micro-batches counted from 0).
 #
-# * `scaled_lr(base_lr, base_batch, batch)`: the learning rate for batch size `batch`, given that `base_lr` works
-#   for `base_batch`, by the linear scaling rule $\alpha = \alpha_0 \cdot B / B_0$.
-# * `warmup_lr(step, peak_lr, warmup_steps)`: the learning rate at optimizer step `step` (counted from 0) of a
-#   linear warmup, $\alpha_t = \alpha_\text{peak}\,\min\big(1, (t + 1)/T_w\big)$: it is `peak_lr / warmup_steps` at
-#   step 0, reaches `peak_lr` at step `warmup_steps - 1` and stays there. `warmup_steps = 0` means no warmup:
-#   every step returns `peak_lr`. (Exercise 3's warmup starts at exactly 0; this one, like Chapter 4's, starts at
-#   `peak_lr / warmup_steps`, because the optimizer applies step 0's rate to a real update and a rate of 0 wastes it.)
+# Write `accumulation_boundaries(boundaries, k)`:
+#
+# * `boundaries`: a list of strictly increasing integers $\ge 0$ (the plan, in updates; it may be empty);
+#   `k`: an integer $\ge 2$ (Keras refuses `gradient_accumulation_steps=1`);
+# * returns a `list` of Python `int`s, the boundaries to give `PiecewiseConstantDecay` (with the same `values`) so
+#   that, under `gradient_accumulation_steps=k`, **every** update $j$ uses exactly the rate the plan gives update $j$.
+#
+# The tests run a real `keras.optimizers.SGD` with `gradient_accumulation_steps=k` on one weight with gradient 1 and
+# no momentum (each update then moves the weight by the rate it used, as in the chapter) and compare the applied
+# rates of the first updates with the plan, for several plans and $k$ from 2 to 5.
 #
 # <details><summary>Hint</summary>
 #
-# `min(1.0, (step + 1) / warmup_steps)` is the warmup fraction; handle `warmup_steps == 0` before dividing.
+# Multiplying every step count by $k$ is right for a warmup's length, but check it on a boundary: which micro-batch
+# does update $b$ (the last one at the earlier value) read, and which does update $b + 1$ read? Any boundary between
+# those two micro-batch indices works.
 # </details>
 
 # %% nbgrader={"grade_id": "task2_solution", "solution": true}
-def scaled_lr(base_lr, base_batch, batch):
+def accumulation_boundaries(boundaries, k):
     ### BEGIN SOLUTION
-    return float(base_lr) * float(batch) / float(base_batch)
-    ### END SOLUTION
-
-
-def warmup_lr(step, peak_lr, warmup_steps):
-    ### BEGIN SOLUTION
-    if warmup_steps <= 0:
-        return float(peak_lr)
-    return float(peak_lr) * min(1.0, (step + 1) / warmup_steps)
+    return [int(k) * int(b) + int(k) - 1 for b in boundaries]
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 3}
-_got = scaled_lr(0.05, 32, 256)
-assert np.isclose(_got, 0.4), f"scaled_lr(0.05, 32, 256): expected 0.4 (8× the batch → 8× the rate), got {_got}"
-_expected = [0.1, 0.2, 0.30000000000000004, 0.4, 0.4, 0.4]
-_got = [warmup_lr(t, 0.4, 4) for t in range(6)]
-assert np.allclose(_got, _expected), f"warmup_lr(t, 0.4, 4) for t = 0…5: expected {np.round(_expected, 3)}, got {np.round(_got, 3)}"
+def _applied_rates(boundaries, values, k, n_updates):
+    """The rate each update applied under gradient_accumulation_steps=k (gradient 1, SGD without momentum)."""
+    lr = keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values) if len(boundaries) else values[0]
+    opt = keras.optimizers.SGD(lr, gradient_accumulation_steps=k)
+    w = keras.Variable(np.zeros(1, "float32"))
+    rates = []
+    for micro_batch in range(k * n_updates):
+        before = float(w.numpy()[0])
+        opt.apply([tf.ones(1)], [w])
+        if (micro_batch + 1) % k == 0:
+            rates.append(before - float(w.numpy()[0]))
+    return np.array(rates)
+
+
+def _planned_rates(boundaries, values, n_updates):
+    return np.array([values[sum(j > b for b in boundaries)] for j in range(n_updates)])
+
+
+def _check_task2(plan, values, k, n_updates, label):
+    got_b = accumulation_boundaries(list(plan), k)
+    assert isinstance(got_b, list) and all(type(b) is int for b in got_b), (
+        f"{label}: return a list of Python ints, got {got_b!r}"
+    )
+    assert len(got_b) == len(plan), f"{label}: expected {len(plan)} boundaries (one per planned boundary), got {got_b}"
+    got = _applied_rates(got_b, values, k, n_updates)
+    meant = _planned_rates(plan, values, n_updates)
+    assert np.allclose(got, meant, rtol=1e-5), (
+        f"{label}: plan {plan} in updates, k = {k}: with your boundaries {got_b} the updates 0…{n_updates - 1} used\n"
+        f"  got      {np.round(got, 3)}\n  expected {np.round(meant, 3)}\n"
+        "(hint: work out which micro-batch index the last update before a boundary reads, and the first after it)"
+    )
+
+
+_check_task2([3, 7], [0.4, 0.1, 0.01], 4, 10, "visible")
 print("Task 2: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-assert np.isclose(scaled_lr(0.1, 256, 64), 0.025), "hidden: a smaller batch scales the rate down"
-assert np.isclose(scaled_lr(0.3, 128, 128), 0.3), "hidden: same batch, same rate"
-assert isinstance(scaled_lr(1, 2, 4), float), "hidden: scaled_lr returns a float"
-assert all(warmup_lr(t, 0.7, 0) == 0.7 for t in (0, 1, 50)), "hidden: warmup_steps = 0 → constant peak_lr"
-assert np.isclose(warmup_lr(0, 1.0, 10), 0.1) and np.isclose(warmup_lr(9, 1.0, 10), 1.0), "hidden: first and last warmup steps"
-assert np.isclose(warmup_lr(10_000, 2.0, 10), 2.0), "hidden: constant after the warmup"
-_ramp = [warmup_lr(t, 1.0, 30) for t in range(30)]
-assert np.all(np.diff(_ramp) > 0) and np.allclose(np.diff(_ramp), 1 / 30), "hidden: linear ramp"
-_k = keras.optimizers.schedules.PolynomialDecay(0.5 / 20, 19, 0.5, power=1.0)  # Keras's linear ramp, same endpoints
-assert np.allclose([warmup_lr(t, 0.5, 20) for t in range(25)], [float(_k(t)) for t in range(25)], rtol=1e-5), "hidden: vs Keras"
-assert isinstance(warmup_lr(3, 1, 5), float), "hidden: warmup_lr returns a float"
+_check_task2([0], [0.5, 0.05], 2, 4, "hidden: boundary at update 0")
+_check_task2([2, 3, 5], [0.3, 0.2, 0.1, 0.05], 3, 8, "hidden: three boundaries, k = 3")
+_check_task2([1, 4], [1.0, 0.5, 0.25], 5, 7, "hidden: k = 5")
+_check_task2([6], [0.2, 0.02], 2, 9, "hidden: k = 2")
+assert accumulation_boundaries([], 4) == [], "hidden: no boundaries → []"
+assert all(type(b) is int for b in accumulation_boundaries(np.array([2, 9]), np.int64(3))), "hidden: NumPy inputs → ints"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -328,14 +358,14 @@ assert np.allclose(_got[0], 3.0) and np.allclose(_got[1], -3.0) and np.shape(_go
 # <details><summary>Hint</summary>
 #
 # A fixed number of updates favours large batches (§4.4): each update sees more data. Scale the learning rate with the
-# batch size (Task 2) and warm it up. A skeleton:
+# batch size (§4.3) and warm it up. A skeleton:
 #
 # ```python
 # task5_model = make_model()
 # task5_model.compile(optimizer=keras.optimizers.SGD(learning_rate=..., momentum=0.9),
 #                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 # ds = tf.data.Dataset.from_tensor_slices((X_tr, y_tr)).shuffle(len(X_tr), seed=0).batch(...).repeat().take(STEP_BUDGET)
-# task5_model.fit(ds, epochs=1, verbose=0)
+# task5_model.fit(ds, epochs=1, shuffle=False, verbose=0)  # the dataset is already shuffled
 # ```
 #
 # For a warmup, pass a schedule as `learning_rate`, e.g.
@@ -371,7 +401,7 @@ task5_model.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
 )
 _train = tf.data.Dataset.from_tensor_slices((X_tr, y_tr)).shuffle(len(X_tr), seed=0)
-task5_model.fit(_train.batch(BATCH_SIZE).repeat().take(STEP_BUDGET), epochs=1, verbose=0)
+task5_model.fit(_train.batch(BATCH_SIZE).repeat().take(STEP_BUDGET), epochs=1, shuffle=False, verbose=0)
 ### END SOLUTION
 
 # %% nbgrader={"grade_id": "task5_tests", "grade": true, "points": 2}
@@ -394,3 +424,65 @@ assert task5_model.output_shape[-1] == 10, "hidden: 10 logits"
 _logits = task5_model(X_val[:5], training=False).numpy()
 assert np.all(np.isfinite(_logits)), "hidden: finite outputs"
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 6 (2 points): choose a batch size for a noise target
+#
+# The cell below builds `G6`, the per-example gradients of $n$ = 1,000 examples with respect to $p$ = 50 parameters
+# (synthetic, seeded: the rows are what `per_example_grads` is in Task 3). You train on minibatches of distinct
+# examples from these 1,000. Your team wants the minibatch gradient to be accurate to a **relative noise of at most
+# 10 %**:
+#
+# $$r(B) \;=\; \frac{\mathbb E\,\|\hat g_B - \bar g\|^2}{\|\bar g\|^2} \;\le\; 0.1 ,$$
+#
+# and, since a larger batch costs more compute per step, as small a batch as meets that target.
+#
+# Set `task6_batch` (a Python `int`). The test computes $r$ **exactly** from `G6` (the finite-data formula of Task 3,
+# with $\sigma^2$ and $\bar g$ of all 1,000 rows) and requires
+#
+# * $r(\texttt{task6\_batch}) \le 0.1$ (the target is met), and
+# * `task6_batch` $\le 1.25\times$ the smallest batch that meets it (no more than 25 % of compute wasted per step).
+#
+# <details><summary>Hint</summary>
+#
+# $r(B)\,\|\bar g\|^2$ is what `predicted_variance` of Task 3 returns; the ratio $\sigma^2/\|\bar g\|^2$ is the noise scale
+# of §4.1. Check whether sampling without replacement matters when $B$ is a sizeable share of $n$.
+# </details>
+
+# %%
+_rng6 = np.random.default_rng(6)
+G6 = 0.05 * (_rng6.normal(0.0, 1.0, size=(1000, 50)) * np.linspace(0.3, 1.5, 50) + _rng6.normal(0.0, 0.14, size=50))
+print(f"G6: {G6.shape[0]} examples × {G6.shape[1]} parameters")
+
+# %% nbgrader={"grade_id": "task6_solution", "solution": true}
+### BEGIN SOLUTION
+_n6 = len(G6)
+_g_bar6 = G6.mean(axis=0)
+_sigma2_6 = float(np.mean(np.sum((G6 - _g_bar6) ** 2, axis=1)))
+_signal6 = float(np.sum(_g_bar6**2))
+_noise6 = [_sigma2_6 / b * (_n6 - b) / (_n6 - 1) / _signal6 for b in range(1, _n6 + 1)]  # r(B) for every B
+task6_batch = 1 + int(np.flatnonzero(np.array(_noise6) <= 0.1)[0])
+print(f"noise scale σ²/‖ḡ‖² = {_sigma2_6 / _signal6:.0f}; smallest batch with r ≤ 0.1: {task6_batch}")
+### END SOLUTION
+
+# %% nbgrader={"grade_id": "task6_tests", "grade": true, "points": 2}
+def _relative_noise(G, batch):
+    """r(B) exactly: the finite-data variance of the minibatch mean over the squared full gradient."""
+    n, g_bar = len(G), G.mean(axis=0)
+    sigma2 = float(np.mean(np.sum((G - g_bar) ** 2, axis=1)))
+    return sigma2 / batch * (n - batch) / (n - 1) / float(np.sum(g_bar**2))
+
+
+_smallest6 = next(b for b in range(1, len(G6) + 1) if _relative_noise(G6, b) <= 0.1)
+assert isinstance(task6_batch, (int, np.integer)) and 1 <= task6_batch <= len(G6), (
+    f"task6_batch: expected an int from 1 to {len(G6)}, got {task6_batch!r}"
+)
+_r6 = _relative_noise(G6, int(task6_batch))
+assert _r6 <= 0.1, (
+    f"batch {task6_batch}: relative noise r = {_r6:.3f}, expected ≤ 0.1 (hint: r(B) = σ²/B · (n−B)/(n−1) / ‖ḡ‖²)"
+)
+assert task6_batch <= 1.25 * _smallest6, (
+    f"batch {task6_batch} meets the target (r = {_r6:.3f}) but costs more than needed: expected at most 25 % above "
+    "the smallest batch that meets it (hint: without replacement, the noise falls faster than 1/B)"
+)
+print(f"Task 6: visible tests passed (batch {task6_batch}, r = {_r6:.3f}).")
