@@ -1,22 +1,27 @@
 # %% [markdown]
-# # Exercise 2: optimizers from scratch
+# # Exercise 2: optimizers
 #
-# You will write the building blocks of [Chapter 2](../chapters/02_optimizers.md) in NumPy: a finite-difference
-# gradient, an epoch of minibatch SGD, and the momentum and Adam updates exactly as `keras.optimizers` computes them.
-# Everything is checked automatically (12 points):
+# [Chapter 2](../chapters/02_optimizers.md) derived gradient descent, momentum, RMSProp and Adam, checked each against
+# `keras.optimizers`, and measured the 2/λ_max stability limit. Here you carry those ideas into forms the chapter does
+# not print (a Jacobian, RMSProp's *centered* and momentum options, Adam's AMSGrad variant) and make two decisions the
+# chapter taught you to make: a learning rate, then a rate and a momentum, chosen from a problem's curvature; the tests
+# run your choice and measure what it achieves. Everything is checked automatically (12 points):
 #
-# | Task | What you build | Points |
-# |---|---|---|
-# | 1 | `numerical_gradient(f, x, h)`: central finite differences | 2 |
-# | 2 | `sgd_minibatch_epoch(theta, X, y, lr, batch_size, rng)` for linear regression | 3 |
-# | 3 | `momentum_step(theta, grad, velocity, lr, momentum)`, Keras's form | 3 |
-# | 4 | `adam_step(params, grads, state, lr, beta1, beta2, eps)`, Keras's form | 4 |
+# | Task | What you do | Kind | Points | Time (about) |
+# |---|---|---|---|---|
+# | 1 | `numerical_jacobian(f, x, h)`: central differences for a vector-valued `f` | transfer | 2 | 15 min |
+# | 2 | choose `task2_lr` for gradient descent on a quadratic | judgement | 2 | 15 min |
+# | 3 | `rmsprop_step(...)` with `momentum` and `centered`, as Keras computes it | transfer | 3 | 25 min |
+# | 4 | `amsgrad_step(...)`: Adam with `amsgrad=True`, as Keras computes it | transfer | 3 | 20 min |
+# | 5 | choose `task5_lr` and `task5_momentum` for a badly conditioned quadratic | judgement | 2 | 20 min |
 #
+# (The times are estimates for a learner who has read the chapter: reading the spec, writing, one or two fixes.)
 # Each task has visible tests below your code: run them, read their messages, fix, repeat. When grading, more (hidden)
-# tests of the same rules run. The setup cell runs the Keras optimizers once on fixed gradient sequences and stores
-# their trajectories (`KERAS_REF`); the tests for tasks 3 and 4 compare your trajectories with those, using the
-# normwise relative error of the chapter, $\lVert\Theta_\text{Keras}-\Theta_\text{yours}\rVert_F /
-# \lVert\Theta_\text{yours}-\theta_0\rVert_F$, over 100 steps in float32.
+# tests of the same rules run; the whole notebook grades in well under a minute. The setup cell runs the Keras
+# optimizers once on fixed gradient sequences and stores their trajectories (`KERAS_REF`); the tests for tasks 3 and
+# 4 compare your trajectories with those, using the chapter's normwise relative error
+# $\lVert\Theta_\text{Keras}-\Theta_\text{yours}\rVert_F / \lVert\Theta_\text{yours}-\theta_0\rVert_F$, over 100 steps in
+# float32. It also defines the two quadratics of tasks 2 and 5 and `heavy_ball_ratio`, the function their tests call.
 
 # %%
 # Setup: runs unchanged locally, in Colab and on a GPU (nothing to install: Colab ships these packages).
@@ -49,6 +54,8 @@ if _too_old:
     )
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import math
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -77,287 +84,357 @@ _rng = np.random.default_rng(2)
 THETA0 = _rng.normal(size=6).astype("float32")
 GRADS = (_rng.normal(size=(100, 6)) * np.logspace(-2, 1, 6) + 0.3).astype("float32")  # 100 steps, 6 parameters
 TINY_GRADS = (GRADS * 1e-6).astype("float32")  # the same sequence, a million times smaller
+FADING_GRADS = (GRADS * np.geomspace(10.0, 0.1, 100)[:, None]).astype("float32")  # shrinking by 100x over the run
 KERAS_REF = {
-    "momentum": keras_trajectory(keras.optimizers.SGD(0.01, momentum=0.9), THETA0, GRADS),
-    "momentum_0.5": keras_trajectory(keras.optimizers.SGD(0.05, momentum=0.5), THETA0, GRADS),
-    "adam": keras_trajectory(keras.optimizers.Adam(0.01), THETA0, GRADS),
-    "adam_custom": keras_trajectory(keras.optimizers.Adam(0.003, beta_1=0.8, beta_2=0.99, epsilon=1e-3), THETA0, GRADS),
-    "adam_tiny": keras_trajectory(keras.optimizers.Adam(0.01), THETA0, TINY_GRADS),
+    "rmsprop": keras_trajectory(keras.optimizers.RMSprop(0.01), THETA0, GRADS),
+    "rmsprop_centered": keras_trajectory(keras.optimizers.RMSprop(0.003, rho=0.8, momentum=0.9, centered=True), THETA0, GRADS),
+    "rmsprop_tiny": keras_trajectory(keras.optimizers.RMSprop(0.001, momentum=0.5), THETA0, TINY_GRADS),
+    "amsgrad": keras_trajectory(keras.optimizers.Adam(0.01, amsgrad=True), THETA0, GRADS),
+    "amsgrad_fading": keras_trajectory(keras.optimizers.Adam(0.01, amsgrad=True), THETA0, FADING_GRADS),
+    "amsgrad_tiny": keras_trajectory(keras.optimizers.Adam(0.01, amsgrad=True), THETA0, TINY_GRADS),
+    "amsgrad_custom": keras_trajectory(
+        keras.optimizers.Adam(0.003, beta_1=0.8, beta_2=0.99, epsilon=1e-3, amsgrad=True), THETA0, FADING_GRADS
+    ),
 }
 print("Keras reference trajectories:", ", ".join(f"{k} {v.shape}" for k, v in KERAS_REF.items()))
 
+
+def quadratic(lam_min, lam_max, seed, d=10):
+    """J(θ) = ½ (θ − θ*)ᵀ H (θ − θ*): a rotated H with eigenvalues from lam_min to lam_max; returns (H, θ*, θ_0)."""
+    r = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(r.normal(size=(d, d)))
+    return (q * np.geomspace(lam_min, lam_max, d)) @ q.T, r.normal(size=d), np.zeros(d)
+
+
+def heavy_ball_ratio(H, theta_star, theta0, lr, momentum, steps=100):
+    """J(θ_steps) / J(θ_0) after `steps` steps of Keras-form momentum (v ← μv − αg, θ ← θ + v); momentum=0 is plain GD."""
+    e, v = theta0 - theta_star, np.zeros_like(theta0)
+    j0 = 0.5 * e @ H @ e
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            v = momentum * v - lr * (H @ e)
+            e = e + v
+        ratio = 0.5 * e @ H @ e / j0
+    return float(ratio) if np.isfinite(ratio) else float("inf")
+
+
+H_EASY, STAR_EASY, START_EASY = quadratic(0.5, 15.0, seed=2)  # condition number 30 (Task 2)
+H_HARD, STAR_HARD, START_HARD = quadratic(0.1, 10.0, seed=5)  # condition number 100 (Task 5)
+
 # %% [markdown]
-# ## Task 1 (2 points): finite-difference gradient
+# ## Task 1 (2 points): a finite-difference Jacobian
 #
-# Write `numerical_gradient(f, x, h=1e-5)`:
+# The chapter checked a *scalar* loss's gradient by finite differences. Backpropagation through a layer needs the
+# derivative of a *vector* output. Write `numerical_jacobian(f, x, h=1e-5)`:
 #
-# * `f` is a function taking a NumPy array shaped like `x` and returning a scalar (a Python or NumPy float);
-# * `x` is a NumPy array of any shape (the tests use 1-D and 2-D arrays) and any float dtype;
-# * return a **float64** array of the same shape as `x` whose entry $j$ is the **central** difference
-#   $\big(f(x + h e_j) - f(x - h e_j)\big) / 2h$;
-# * compute in float64 even when `x` is float32 (the tests pass float32 arrays and require an absolute error below 1e-6
-#   for $f = \sum \sin x$ with the default `h`);
-# * use central, not one-sided, differences (a test uses `h=1e-3` on a cubic and requires an absolute error below 1e-5;
-#   the one-sided difference is off by about 3e-3 there);
-# * do not change the caller's `x` (the tests check it afterwards).
+# * `x` is a 1-D NumPy array of shape `(n,)`, any float dtype; `f` takes an array shaped like `x` and returns a 1-D
+#   array of shape `(m,)` (`m` may differ from `n`);
+# * return a **float64** array `J` of shape `(m, n)` with `J[i, j]` $= \partial f_i / \partial x_j$, by **central**
+#   differences $\big(f(x + h e_j) - f(x - h e_j)\big) / 2h$ (row = output, column = input);
+# * compute in float64 even when `x` is float32 (a test passes float32 `x` with the default `h` and requires an absolute
+#   error below 1e-6); one-sided differences fail a test that uses `h=1e-3` on a cubic (error limit 1e-5);
+# * do not change the caller's `x`.
 #
 # <details><summary>Hint</summary>
 #
-# Make a float64 copy with `np.array(x, dtype=np.float64)`, loop over `np.ndindex(x.shape)`, and restore each entry after
-# perturbing it.
+# Column `j` of the Jacobian is the central difference of the whole output along $e_j$. `np.eye(n) * h` gives all the
+# perturbations; stack the columns with `np.stack(..., axis=1)`.
 # </details>
 
 # %% nbgrader={"grade_id": "task1_solution", "solution": true}
-def numerical_gradient(f, x, h=1e-5):
+def numerical_jacobian(f, x, h=1e-5):
     ### BEGIN SOLUTION
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for j in np.ndindex(x.shape):
-        original = x[j]
-        x[j] = original + h
-        f_plus = f(x)
-        x[j] = original - h
-        f_minus = f(x)
-        x[j] = original
-        grad[j] = (f_plus - f_minus) / (2 * h)
-    return grad
+    x64 = np.array(x, dtype=np.float64)
+    columns = []
+    for e in np.eye(x64.size) * h:
+        up = np.asarray(f(x64 + e), dtype=np.float64)
+        down = np.asarray(f(x64 - e), dtype=np.float64)
+        columns.append((up - down) / (2 * h))
+    return np.stack(columns, axis=1)
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task1_tests", "grade": true, "points": 2}
-_x = np.array([1.0, -2.0, 0.5])
-_got = numerical_gradient(lambda v: np.sum(v**2), _x)
-assert np.shape(_got) == (3,), f"shape: expected (3,), got {np.shape(_got)}"
-assert np.allclose(_got, 2 * _x, atol=1e-6), f"f = sum(x²) at {_x}: expected {2 * _x}, got {_got}"
-_got = numerical_gradient(lambda v: np.sum(v**3), np.array([1.0]), h=1e-3)
-assert abs(_got[0] - 3.0) < 1e-5, (
-    f"f = x³ at x = 1 with h = 1e-3: expected 3.000001 (central), got {_got[0]:.7f} (hint: one-sided differences give 3.003)"
+_A = np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]])
+_got = numerical_jacobian(lambda v: _A @ v, np.array([0.3, -0.2, 1.0]))
+assert np.shape(_got) == (2, 3), (
+    f"f(x) = A @ x with A of shape (2, 3): expected a Jacobian of shape (2, 3), got {np.shape(_got)} "
+    "(hint: one row per output, one column per input)"
+)
+assert np.allclose(_got, _A, atol=1e-6), f"f(x) = A @ x: expected A = {_A.tolist()}, got {np.round(_got, 6).tolist()}"
+_got = numerical_jacobian(lambda v: v**3, np.array([1.0, 2.0]), h=1e-3)
+_want = np.diag([3.0, 12.0])
+assert np.max(np.abs(_got - _want)) < 1e-5, (
+    f"f(x) = x³ at [1, 2] with h = 1e-3: expected {_want.tolist()} (to 1e-5), got {np.round(_got, 7).tolist()} "
+    "(hint: one-sided differences are off by about 3h·x here)"
 )
 print("Task 1: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-_x32 = np.array([[0.3, -1.2], [2.0, 0.7]], dtype="float32")
-_x_before = _x32.copy()
-_got = numerical_gradient(lambda v: float(np.sum(np.sin(v))), _x32)
-assert np.shape(_got) == (2, 2), "hidden: 2-D input keeps its shape"
+_x32 = np.array([0.3, -1.2, 2.0, 0.7], dtype="float32")
+_before = _x32.copy()
+_got = numerical_jacobian(lambda v: np.array([np.sum(np.sin(v)), v[0] * v[1], np.exp(v[3])]), _x32)
+_x64 = _x32.astype(np.float64)
+_want = np.array([np.cos(_x64), [_x64[1], _x64[0], 0, 0], [0, 0, 0, np.exp(_x64[3])]])
 assert np.asarray(_got).dtype == np.float64, "hidden: float64 result"
-assert np.max(np.abs(_got - np.cos(_x32.astype(np.float64)))) < 1e-6, "hidden: float32 input, f = sum(sin x)"
-assert np.array_equal(_x32, _x_before), "hidden: x must not be modified"
-_A = np.array([[2.0, 1.0], [1.0, 3.0]])
-_v = np.array([0.5, -1.0])
-assert np.allclose(numerical_gradient(lambda v: 0.5 * v @ _A @ v, _v), _A @ _v, atol=1e-6), "hidden: quadratic form"
-assert np.allclose(numerical_gradient(lambda v: np.sum(v**3), np.array([2.0, -1.0]), h=1e-3), [12.0, 3.0], atol=1e-5), "hidden: cubic"
+assert np.shape(_got) == (3, 4), "hidden: (m, n) = (3, 4)"
+assert np.max(np.abs(_got - _want)) < 1e-6, "hidden: float32 input, mixed functions"
+assert np.array_equal(_x32, _before), "hidden: x must not be modified"
+_W = np.random.default_rng(0).normal(size=(5, 2))
+assert np.allclose(numerical_jacobian(lambda v: np.tanh(_W @ v), np.array([0.1, -0.4])),
+                   (1 - np.tanh(_W @ [0.1, -0.4]) ** 2)[:, None] * _W, atol=1e-6), "hidden: tanh layer, m > n"
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 2 (3 points): one epoch of minibatch SGD
+# ## Task 2 (2 points): choose a learning rate from the curvature
 #
-# Write `sgd_minibatch_epoch(theta, X, y, lr, batch_size, rng)` for a linear model $\hat y = X\theta$ with the mean squared
-# error $J = \frac1B\sum_{i\in\text{batch}}(x_i^\top\theta - y_i)^2$:
+# The setup cell defines `H_EASY`, `STAR_EASY` and `START_EASY`: the quadratic
+# $J(\theta) = \tfrac12(\theta-\theta^*)^\top H(\theta-\theta^*)$ in 10 dimensions, with $H$ = `H_EASY` (symmetric,
+# positive definite, not diagonal), $\theta^*$ = `STAR_EASY`, and the start $\theta_0$ = `START_EASY`.
+# Gradient descent takes steps $\theta \leftarrow \theta - \alpha H (\theta - \theta^*)$.
 #
-# * `theta`: float array `(d,)`; `X`: float array `(n, d)`; `y`: float array `(n,)`; `lr`: float; `batch_size`: int ≥ 1;
-#   `rng`: a `np.random.Generator`;
-# * shuffle **once**, at the start, with `order = rng.permutation(n)` (call nothing else on `rng`: the tests check its
-#   state afterwards), then take the batches `order[0:batch_size]`, `order[batch_size:2*batch_size]`, …;
-#   the last batch holds whatever is left and may be smaller;
-# * for each batch $b$, in order: $\theta \leftarrow \theta - \alpha \cdot \frac{2}{|b|} X_b^\top (X_b\theta - y_b)$, where
-#   $|b|$ is the size of *that* batch;
-# * return the new `theta` as a float array `(d,)`; do not modify the `theta` passed in
-#   (tolerance of the tests: 1e-8 relative to a float64 reference).
+# Set `task2_lr` (a positive Python `float`) so that **100 steps of gradient descent reduce $J$ by a factor of at least
+# $10^6$**: the test computes `heavy_ball_ratio(H_EASY, STAR_EASY, START_EASY, task2_lr, 0.0)` (momentum 0 is plain
+# gradient descent) and requires a value $\le 10^{-6}$. Decide from what you can compute about `H_EASY`
+# (Chapter 2, §2.2), or by experiment; the test measures only the outcome.
 #
 # <details><summary>Hint</summary>
 #
-# `for start in range(0, n, batch_size): idx = order[start:start + batch_size]`. Write `theta = theta - ...`, not
-# `theta -= ...`, so the caller's array is left alone.
+# `np.linalg.eigvalsh(H_EASY)` gives the curvatures. Each eigen-direction shrinks by $|1 - \alpha\lambda_i|$ per step.
+# The stability limit $2/\lambda_\max$ is not the best rate: the slowest direction decides.
 # </details>
 
 # %% nbgrader={"grade_id": "task2_solution", "solution": true}
-def sgd_minibatch_epoch(theta, X, y, lr, batch_size, rng):
-    ### BEGIN SOLUTION
-    order = rng.permutation(len(X))
-    theta = np.asarray(theta, dtype=np.float64)
-    for start in range(0, len(X), batch_size):
-        idx = order[start : start + batch_size]
-        theta = theta - lr * 2 * X[idx].T @ (X[idx] @ theta - y[idx]) / len(idx)
-    return theta
-    ### END SOLUTION
+### BEGIN SOLUTION
+_lams = np.linalg.eigvalsh(H_EASY)
+task2_lr = float(2.0 / (_lams.min() + _lams.max()))  # equalises the slowest and the fastest direction
+### END SOLUTION
+print(f"task2_lr = {task2_lr:.4g}: J falls to {heavy_ball_ratio(H_EASY, STAR_EASY, START_EASY, task2_lr, 0.0):.2e} of its start")
 
-
-# %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 3}
-_X = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0], [2.0, -1.0]])
-_y = np.array([1.0, 2.0, 0.0, 1.0])
-_theta = np.array([0.5, -0.5])
-_expected = _theta - 0.1 * 2 * _X.T @ (_X @ _theta - _y) / 4  # batch_size = n: one full-batch gradient step
-_got = sgd_minibatch_epoch(_theta, _X, _y, 0.1, 4, np.random.default_rng(0))
-assert np.shape(_got) == (2,), f"shape: expected (2,), got {np.shape(_got)}"
-assert np.allclose(_got, _expected, rtol=1e-8), f"batch_size = n (one GD step): expected {_expected}, got {_got}"
-_expected = np.array([0.43, 0.16])  # default_rng(0).permutation(4) is [2, 0, 1, 3]: batches [2, 0], then [1, 3]
-_got = sgd_minibatch_epoch(_theta, _X, _y, 0.1, 2, np.random.default_rng(0))
-assert np.allclose(_got, _expected, rtol=1e-8), (
-    f"batch_size = 2, rng = default_rng(0): expected {_expected}, got {_got} "
-    "(hint: one rng.permutation(n) at the start, batches in that order, divide by the batch's own size)"
+# %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 2}
+assert isinstance(task2_lr, float) and task2_lr > 0, f"task2_lr: expected a positive float, got {task2_lr!r}"
+_ratio = heavy_ball_ratio(H_EASY, STAR_EASY, START_EASY, task2_lr, 0.0)
+_lam_max = float(np.linalg.eigvalsh(H_EASY).max())
+assert _ratio <= 1e-6, (
+    f"100 steps of gradient descent at {task2_lr:.4g}: expected J / J_0 ≤ 1e-6, got {_ratio:.2e} "
+    + ("(hint: above 2/λ_max the iterates diverge)" if task2_lr >= 2 / _lam_max else
+       "(hint: which direction of H shrinks slowest at this rate?)")
 )
-assert np.array_equal(_theta, [0.5, -0.5]), "the theta passed in must not be modified"
 print("Task 2: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-def _reference_epoch(theta, X, y, lr, batch_size, rng):
-    order = rng.permutation(len(X))
-    theta = np.asarray(theta, dtype=np.float64)
-    for start in range(0, len(X), batch_size):
-        idx = order[start : start + batch_size]
-        theta = theta - lr * 2 * X[idx].T @ (X[idx] @ theta - y[idx]) / len(idx)
-    return theta
-
-
-_r = np.random.default_rng(7)
-for _n, _d, _bs in [(10, 3, 3), (17, 4, 5), (8, 2, 1), (9, 3, 20)]:
-    _Xh, _yh, _th = _r.normal(size=(_n, _d)), _r.normal(size=_n), _r.normal(size=_d)
-    _rng_a, _rng_b = np.random.default_rng(_n), np.random.default_rng(_n)
-    _got = sgd_minibatch_epoch(_th.copy(), _Xh, _yh, 0.05, _bs, _rng_a)
-    _want = _reference_epoch(_th, _Xh, _yh, 0.05, _bs, _rng_b)
-    assert np.allclose(_got, _want, rtol=1e-8, atol=1e-12), f"hidden: n={_n}, d={_d}, batch_size={_bs}"
-    assert _rng_a.integers(1 << 30) == _rng_b.integers(1 << 30), "hidden: rng must be used for exactly one permutation"
+assert task2_lr < 2 / _lam_max, "hidden: a stable rate (below 2/λ_max)"
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 3 (3 points): momentum, as Keras computes it
+# ## Task 3 (3 points): RMSProp with momentum and centering, as Keras computes it
 #
-# Write `momentum_step(theta, grad, velocity, lr, momentum)` returning `(new_theta, new_velocity)`, following
-# `keras.optimizers.SGD(learning_rate=lr, momentum=momentum)` (not Nesterov):
+# The chapter's RMSProp had neither of `keras.optimizers.RMSprop`'s two options. Write
+# `rmsprop_step(theta, grad, state, lr, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False)` returning
+# `(new_theta, new_state)` and following Keras **exactly**. With $v$ the average of $g^2$, $\bar g$ the average of $g$
+# and $b$ the momentum buffer (all start at 0, see `rmsprop_init` below):
 #
-# $$v \leftarrow \mu\, v - \alpha\, g, \qquad \theta \leftarrow \theta + v .$$
+# $$
+# v \leftarrow \rho v + (1-\rho) g^2, \qquad
+# d = \begin{cases} v - \bar g^{\,2} + \epsilon & \text{centered, after } \bar g \leftarrow \rho \bar g + (1-\rho) g\\
+#                   v + \epsilon & \text{otherwise}\end{cases}, \qquad
+# u = \frac{\alpha\, g}{\sqrt{d}},
+# $$
+# $$
+# \text{momentum} > 0:\ b \leftarrow \mu b + u,\ \theta \leftarrow \theta - b; \qquad \text{momentum} = 0:\ \theta \leftarrow \theta - u .
+# $$
 #
-# * `theta`, `grad`, `velocity`: float arrays of the same shape (the tests use float32 `(6,)`); `lr`, `momentum`: floats;
-#   the first call receives `velocity = np.zeros_like(theta)`;
-# * return new arrays; do not modify the arrays passed in;
-# * the tests run 100 steps on `GRADS` from `THETA0` and require a relative trajectory error ≤ 1e-5 against
-#   `KERAS_REF["momentum"]` (`lr=0.01, momentum=0.9`); hidden tests also use `lr=0.05, momentum=0.5`
-#   (`KERAS_REF["momentum_0.5"]`) and `momentum=0` (plain SGD).
+# * `theta`, `grad`: float arrays of the same shape (the tests use float32 `(6,)`); `state` is a dict with keys
+#   `"v"`, `"g_avg"`, `"buf"`; return a **new** dict with the same keys (keep `"g_avg"` and `"buf"` at zero when their
+#   option is off); do not modify the arrays passed in;
+# * note where $\epsilon$ sits: *inside* the square root (the chapter's "Keras form");
+# * the tests run 100 steps from `THETA0` and require a trajectory error ≤ 1e-5 against Keras:
+#   `KERAS_REF["rmsprop"]` (`RMSprop(0.01)`, on `GRADS`) and `KERAS_REF["rmsprop_centered"]`
+#   (`RMSprop(0.003, rho=0.8, momentum=0.9, centered=True)`, on `GRADS`); hidden:
+#   `KERAS_REF["rmsprop_tiny"]` (`RMSprop(0.001, momentum=0.5)` on `TINY_GRADS`, where the place of $\epsilon$ decides).
 #
 # <details><summary>Hint</summary>
 #
-# Two lines. Keras's velocity already contains the minus sign and the learning rate, so $\theta$ is updated with a plus.
+# Build the new arrays with expressions (`v = rho * state["v"] + ...`), never `+=` on the state's arrays.
+# In the centered form, update $\bar g$ *before* you use it. Keras's buffer $b$ already contains the learning rate.
 # </details>
 
+# %%
+def rmsprop_init(theta):
+    """RMSProp's initial state for parameters shaped like `theta`."""
+    return {"v": np.zeros_like(theta), "g_avg": np.zeros_like(theta), "buf": np.zeros_like(theta)}
+
+
 # %% nbgrader={"grade_id": "task3_solution", "solution": true}
-def momentum_step(theta, grad, velocity, lr, momentum):
+def rmsprop_step(theta, grad, state, lr, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
     ### BEGIN SOLUTION
-    velocity = momentum * velocity - lr * grad
-    return theta + velocity, velocity
+    v = rho * state["v"] + (1 - rho) * np.square(grad)
+    g_avg = rho * state["g_avg"] + (1 - rho) * grad if centered else state["g_avg"].copy()
+    denominator = v - np.square(g_avg) + epsilon if centered else v + epsilon
+    increment = lr * grad / np.sqrt(denominator)
+    if momentum > 0:
+        buf = momentum * state["buf"] + increment
+        return theta - buf, {"v": v, "g_avg": g_avg, "buf": buf}
+    return theta - increment, {"v": v, "g_avg": g_avg, "buf": state["buf"].copy()}
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task3_tests", "grade": true, "points": 3}
-_th, _v = momentum_step(np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.1, 0.0]), 0.1, 0.9)
-assert np.allclose(_v, [0.04, 0.1]), f"one step: expected velocity [0.04, 0.1], got {_v}"
-assert np.allclose(_th, [1.04, 2.1]), f"one step: expected theta [1.04, 2.1], got {_th}"
-
-
-def _momentum_trajectory(lr, mu, grads=GRADS):
-    theta, velocity, out = THETA0.copy(), np.zeros_like(THETA0), [THETA0.copy()]
+def _rmsprop_trajectory(grads=GRADS, **kwargs):
+    theta, state, out = THETA0.copy(), rmsprop_init(THETA0), [THETA0.copy()]
     for g in grads:
-        theta, velocity = momentum_step(theta, g, velocity, lr, mu)
+        theta, state = rmsprop_step(theta, g, state, **kwargs)
         out.append(np.array(theta))
     return np.stack(out)
 
 
-_err = trajectory_error(_momentum_trajectory(0.01, 0.9), KERAS_REF["momentum"])
-assert _err <= 1e-5, f"100 steps vs keras.optimizers.SGD(0.01, momentum=0.9): expected error ≤ 1e-5, got {_err:.2e}"
+_th, _s = rmsprop_step(np.array([1.0]), np.array([2.0]), rmsprop_init(np.array([1.0])), 0.1)
+assert set(_s) == {"v", "g_avg", "buf"}, f"state keys: expected v, g_avg, buf; got {sorted(_s)}"
+_want = 1.0 - 0.1 * 2.0 / np.sqrt(0.1 * 4.0 + 1e-7)
+assert np.allclose(_s["v"], [0.4]) and np.allclose(_th, [_want], rtol=1e-9), (
+    f"one step, g = 2, lr = 0.1: expected v = [0.4], theta = [{_want:.7f}]; got v = {_s['v']}, theta = {_th}"
+)
+_err = trajectory_error(_rmsprop_trajectory(lr=0.01), KERAS_REF["rmsprop"])
+assert _err <= 1e-5, f"100 steps vs keras.optimizers.RMSprop(0.01): expected error ≤ 1e-5, got {_err:.2e}"
+_err = trajectory_error(_rmsprop_trajectory(lr=0.003, rho=0.8, momentum=0.9, centered=True), KERAS_REF["rmsprop_centered"])
+assert _err <= 1e-5, (
+    f"100 steps vs RMSprop(0.003, rho=0.8, momentum=0.9, centered=True): expected error ≤ 1e-5, got {_err:.2e} "
+    "(hint: centered subtracts the squared average gradient, updated first; the buffer holds lr·g/√d)"
+)
 print("Task 3: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-_err = trajectory_error(_momentum_trajectory(0.05, 0.5), KERAS_REF["momentum_0.5"])
-assert _err <= 1e-5, f"hidden: lr=0.05, momentum=0.5: error {_err:.2e}"
-_plain = _momentum_trajectory(0.02, 0.0)
-_want = np.concatenate([THETA0[None], THETA0 - 0.02 * np.cumsum(GRADS, axis=0)])
-assert trajectory_error(_plain, _want) <= 1e-5, "hidden: momentum=0 is plain SGD"
-_t0, _g0, _v0 = np.ones(3), np.ones(3), np.full(3, 0.5)
-momentum_step(_t0, _g0, _v0, 0.1, 0.9)
-assert np.array_equal(_t0, np.ones(3)) and np.array_equal(_v0, np.full(3, 0.5)), "hidden: inputs must not be modified"
+_err = trajectory_error(_rmsprop_trajectory(TINY_GRADS, lr=0.001, momentum=0.5), KERAS_REF["rmsprop_tiny"])
+assert _err <= 1e-5, f"hidden: RMSprop(0.001, momentum=0.5) on TINY_GRADS: error {_err:.2e} (eps inside the square root)"
+_st = rmsprop_init(np.ones(3))
+_t3 = np.ones(3)
+_, _s1 = rmsprop_step(_t3, np.full(3, 2.0), _st, 0.1, momentum=0.9, centered=True)
+assert all(np.array_equal(_st[_k], np.zeros(3)) for _k in _st), "hidden: the state passed in must not be modified"
+assert np.array_equal(_t3, np.ones(3)), "hidden: theta must not be modified"
+assert set(_s1) == {"v", "g_avg", "buf"}, "hidden: state keys"
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 4 (4 points): Adam, as Keras computes it
+# ## Task 4 (3 points): AMSGrad, as Keras computes it
 #
-# The state of Adam is a dict made by `adam_init` (given below, not graded): the moving averages `"m"` and `"v"` (arrays
-# shaped like the parameters) and `"t"`, the number of steps taken so far (starts at 0).
+# `keras.optimizers.Adam(amsgrad=True)` keeps one more average: the running **maximum** $\hat v$ of $v$, and divides by
+# it instead of $v$, so that the effective step never grows when gradients shrink. The state (made by `amsgrad_init`,
+# given below) has keys `"m"`, `"v"`, `"v_max"` and `"t"` (steps taken so far, starting at 0).
 #
-# Write `adam_step(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7)` returning `(new_params, new_state)`
-# and following `keras.optimizers.Adam` **exactly**, which is not the paper's formula:
+# Write `amsgrad_step(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7)` returning
+# `(new_params, new_state)`, following Keras **exactly**:
 #
 # $$
-# t \leftarrow t+1,\quad m \leftarrow \beta_1 m + (1-\beta_1)\,g,\quad v \leftarrow \beta_2 v + (1-\beta_2)\,g^2,\quad
-# \alpha_t = \alpha\,\frac{\sqrt{1-\beta_2^{\,t}}}{1-\beta_1^{\,t}},\quad
-# \theta \leftarrow \theta - \alpha_t\,\frac{m}{\sqrt{v}+\epsilon}.
+# t \leftarrow t+1,\ \ m \leftarrow \beta_1 m + (1-\beta_1) g,\ \ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ \
+# \hat v \leftarrow \max(\hat v, v),\ \ \alpha_t = \alpha\frac{\sqrt{1-\beta_2^{\,t}}}{1-\beta_1^{\,t}},\ \
+# \theta \leftarrow \theta - \alpha_t \frac{m}{\sqrt{\hat v} + \epsilon}.
 # $$
 #
-# * `params`, `grads`: float arrays of the same shape (the tests use float32 `(6,)`); `new_state` is a **new** dict with
-#   keys `"m"`, `"v"`, `"t"` (`"t"` a Python int, one more than before); do not modify `params`, `grads`, `state` or
-#   its arrays;
-# * the tests run 100 steps from `THETA0` and require a relative trajectory error ≤ 1e-4 against Keras: on `GRADS`
-#   (`KERAS_REF["adam"]`, `lr=0.01`, other arguments at their defaults), and on gradients a million times smaller
-#   (`TINY_GRADS`, `KERAS_REF["adam_tiny"]`, `lr=0.01`). On the tiny gradients the paper's form,
-#   $\hat m/(\sqrt{\hat v}+\epsilon)$ with $\hat m = m/(1-\beta_1^t)$, $\hat v = v/(1-\beta_2^t)$, is about 50 % off
-#   and fails: the position of $\epsilon$ matters (on `GRADS` the two forms are indistinguishable);
-# * hidden test: `lr=0.003, beta1=0.8, beta2=0.99, eps=1e-3` (`KERAS_REF["adam_custom"]`), an $\epsilon$ large enough
-#   that ignoring the `eps` argument, or putting it in the wrong place, fails.
+# * `new_state` is a **new** dict with the four keys (`"t"` a Python int); do not modify the arguments;
+# * the tests run 100 steps from `THETA0` (trajectory error ≤ 1e-4) against `KERAS_REF["amsgrad"]` (`lr=0.01`, on
+#   `GRADS`) and `KERAS_REF["amsgrad_fading"]` (`lr=0.01`, on `FADING_GRADS`, gradients that shrink a hundredfold
+#   during the run, where plain Adam is far off); hidden: `KERAS_REF["amsgrad_tiny"]` (`TINY_GRADS`, where the place
+#   of $\epsilon$ matters) and `KERAS_REF["amsgrad_custom"]` (`lr=0.003, beta1=0.8, beta2=0.99, eps=1e-3`, on
+#   `FADING_GRADS`).
 #
 # <details><summary>Hint</summary>
 #
-# Copy nothing in place: `m = beta1 * state["m"] + (1 - beta1) * grads` makes a new array. The bias corrections go into
-# the step size $\alpha_t$, and $\epsilon$ is added to $\sqrt{v}$, the *uncorrected* average.
+# The maximum is taken over the *uncorrected* $v$, elementwise (`np.maximum`); $\epsilon$ is added to $\sqrt{\hat v}$.
 # </details>
 
 # %%
-def adam_init(params):
-    """Adam's initial state for parameters shaped like `params`."""
-    return {"m": np.zeros_like(params), "v": np.zeros_like(params), "t": 0}
+def amsgrad_init(params):
+    """AMSGrad's initial state for parameters shaped like `params`."""
+    return {"m": np.zeros_like(params), "v": np.zeros_like(params), "v_max": np.zeros_like(params), "t": 0}
 
 
 # %% nbgrader={"grade_id": "task4_solution", "solution": true}
-def adam_step(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+def amsgrad_step(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
     ### BEGIN SOLUTION
     t = state["t"] + 1
-    m = beta1 * state["m"] + (1 - beta1) * grads
-    v = beta2 * state["v"] + (1 - beta2) * grads * grads
-    alpha_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-    return params - alpha_t * m / (np.sqrt(v) + eps), {"m": m, "v": v, "t": t}
+    m = state["m"] + (grads - state["m"]) * (1 - beta1)
+    v = state["v"] + (np.square(grads) - state["v"]) * (1 - beta2)
+    v_max = np.maximum(state["v_max"], v)
+    step_size = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+    new_params = params - step_size * m / (np.sqrt(v_max) + eps)
+    return new_params, {"m": m, "v": v, "v_max": v_max, "t": t}
     ### END SOLUTION
 
 
-# %% nbgrader={"grade_id": "task4_tests", "grade": true, "points": 4}
-_p, _s = adam_step(np.array([1.0]), np.array([0.5]), adam_init(np.array([1.0])), lr=0.1)
-assert set(_s) == {"m", "v", "t"}, f"state keys: expected m, v, t; got {sorted(_s)}"
-assert _s["t"] == 1, f"state['t'] after one step: expected 1, got {_s['t']}"
-assert np.allclose(_s["m"], [0.05]) and np.allclose(_s["v"], [0.00025]), (
-    f"one step with g = 0.5: expected m = [0.05], v = [0.00025]; got m = {_s['m']}, v = {_s['v']}"
-)
-_want = 1.0 - 0.1 * np.sqrt(0.001) / 0.1 * 0.05 / (np.sqrt(0.00025) + 1e-7)
-assert np.allclose(_p, [_want], rtol=1e-6), f"one step with g = 0.5, lr = 0.1: expected params [{_want:.7f}], got {_p}"
-
-
-def _adam_trajectory(grads=GRADS, **kwargs):
-    params, state, out = THETA0.copy(), adam_init(THETA0), [THETA0.copy()]
+# %% nbgrader={"grade_id": "task4_tests", "grade": true, "points": 3}
+def _amsgrad_trajectory(grads=GRADS, **kwargs):
+    params, state, out = THETA0.copy(), amsgrad_init(THETA0), [THETA0.copy()]
     for g in grads:
-        params, state = adam_step(params, g, state, **kwargs)
+        params, state = amsgrad_step(params, g, state, **kwargs)
         out.append(np.array(params))
     return np.stack(out)
 
 
-_err = trajectory_error(_adam_trajectory(lr=0.01), KERAS_REF["adam"])
-assert _err <= 1e-4, f"100 steps vs keras.optimizers.Adam(0.01): expected error ≤ 1e-4, got {_err:.2e}"
-_err = trajectory_error(_adam_trajectory(TINY_GRADS, lr=0.01), KERAS_REF["adam_tiny"])
+_p, _s = amsgrad_step(np.array([1.0]), np.array([0.5]), amsgrad_init(np.array([1.0])), lr=0.1)
+assert set(_s) == {"m", "v", "v_max", "t"}, f"state keys: expected m, v, v_max, t; got {sorted(_s)}"
+assert _s["t"] == 1 and np.allclose(_s["v_max"], [0.00025]), (
+    f"one step with g = 0.5: expected t = 1, v_max = [0.00025]; got t = {_s['t']}, v_max = {_s['v_max']}"
+)
+_err = trajectory_error(_amsgrad_trajectory(lr=0.01), KERAS_REF["amsgrad"])
+assert _err <= 1e-4, f"100 steps vs Adam(0.01, amsgrad=True) on GRADS: expected error ≤ 1e-4, got {_err:.2e}"
+_err = trajectory_error(_amsgrad_trajectory(FADING_GRADS, lr=0.01), KERAS_REF["amsgrad_fading"])
 assert _err <= 1e-4, (
-    f"100 steps on TINY_GRADS vs keras.optimizers.Adam(0.01): expected error ≤ 1e-4, got {_err:.2e} "
-    "(hint: Keras adds eps to sqrt(v), the uncorrected average, and puts both bias corrections into alpha_t)"
+    f"100 steps vs Adam(0.01, amsgrad=True) on FADING_GRADS: expected error ≤ 1e-4, got {_err:.2e} "
+    "(hint: divide by the running maximum of v, not by v)"
 )
 print("Task 4: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-_err = trajectory_error(_adam_trajectory(lr=0.003, beta1=0.8, beta2=0.99, eps=1e-3), KERAS_REF["adam_custom"])
-assert _err <= 1e-4, f"hidden: lr=0.003, beta1=0.8, beta2=0.99, eps=1e-3: expected error ≤ 1e-4, got {_err:.2e} (use eps)"
-_state0 = adam_init(np.ones(3))
-_m_before = _state0["m"].copy()
+_err = trajectory_error(_amsgrad_trajectory(TINY_GRADS, lr=0.01), KERAS_REF["amsgrad_tiny"])
+assert _err <= 1e-4, f"hidden: TINY_GRADS: error {_err:.2e} (eps is added to sqrt(v_max), uncorrected)"
+_err = trajectory_error(_amsgrad_trajectory(FADING_GRADS, lr=0.003, beta1=0.8, beta2=0.99, eps=1e-3), KERAS_REF["amsgrad_custom"])
+assert _err <= 1e-4, f"hidden: lr=0.003, beta1=0.8, beta2=0.99, eps=1e-3: error {_err:.2e} (use every argument)"
+_state0 = amsgrad_init(np.ones(3))
 _p3 = np.ones(3)
-_, _s1 = adam_step(_p3, np.full(3, 2.0), _state0)
-assert _state0["t"] == 0 and np.array_equal(_state0["m"], _m_before), "hidden: the state passed in must not be modified"
+_, _s1 = amsgrad_step(_p3, np.full(3, 2.0), _state0)
+assert _state0["t"] == 0 and not np.any(_state0["v_max"]), "hidden: the state passed in must not be modified"
 assert np.array_equal(_p3, np.ones(3)), "hidden: params must not be modified"
 assert type(_s1["t"]) is int and _s1["t"] == 1, "hidden: t is a Python int"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 5 (2 points): a rate and a momentum for a badly conditioned problem
+#
+# `H_HARD`, `STAR_HARD`, `START_HARD` define a second quadratic, with a condition number
+# $\kappa = \lambda_\max/\lambda_\min = 100$. Even at its best rate, plain gradient descent reduces $J$ here only by a
+# factor of a few hundred in 100 steps. Momentum (Keras's form, $v \leftarrow \mu v - \alpha g$,
+# $\theta \leftarrow \theta + v$) can do far better, *if* $\alpha$ and $\mu$ suit the curvature.
+#
+# Set `task5_lr` and `task5_momentum` (Python floats, $\alpha > 0$, $0 \le \mu < 1$) so that
+# `heavy_ball_ratio(H_HARD, STAR_HARD, START_HARD, task5_lr, task5_momentum)` (100 steps) is **$\le 10^{-10}$**.
+# Keras's default-looking choice, $\mu = 0.9$ with $\alpha = 1/\lambda_\max$, gives only about $10^{-5}$.
+#
+# <details><summary>Hint</summary>
+#
+# For a quadratic, the heavy ball converges fastest with $\mu = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2$ and
+# $\alpha = 4/(\sqrt{\lambda_\max} + \sqrt{\lambda_\min})^2$ (Polyak). Or search a small grid of $(\alpha, \mu)$ with
+# `heavy_ball_ratio` yourself: it is cheap.
+# </details>
+
+# %% nbgrader={"grade_id": "task5_solution", "solution": true}
+### BEGIN SOLUTION
+_lam = np.linalg.eigvalsh(H_HARD)
+_root_kappa = math.sqrt(_lam.max() / _lam.min())
+task5_momentum = float(((_root_kappa - 1) / (_root_kappa + 1)) ** 2)
+task5_lr = float(4 / (math.sqrt(_lam.max()) + math.sqrt(_lam.min())) ** 2)
+### END SOLUTION
+print(f"lr {task5_lr:.4g}, momentum {task5_momentum:.4g}: J falls to "
+      f"{heavy_ball_ratio(H_HARD, STAR_HARD, START_HARD, task5_lr, task5_momentum):.2e} of its start")
+
+# %% nbgrader={"grade_id": "task5_tests", "grade": true, "points": 2}
+assert isinstance(task5_lr, float) and task5_lr > 0, f"task5_lr: expected a positive float, got {task5_lr!r}"
+assert isinstance(task5_momentum, float) and 0 <= task5_momentum < 1, (
+    f"task5_momentum: expected a float in [0, 1), got {task5_momentum!r}"
+)
+_ratio = heavy_ball_ratio(H_HARD, STAR_HARD, START_HARD, task5_lr, task5_momentum)
+assert _ratio <= 1e-10, (
+    f"100 steps at lr {task5_lr:.4g}, momentum {task5_momentum:.4g}: expected J / J_0 ≤ 1e-10, got {_ratio:.2e} "
+    "(hint: too much momentum oscillates for long, too little leaves the flat directions slow; the rate and the "
+    "momentum must suit both λ_min and λ_max)"
+)
+print("Task 5: visible tests passed.")
+### BEGIN HIDDEN TESTS
+_best_gd = min(heavy_ball_ratio(H_HARD, STAR_HARD, START_HARD, _a, 0.0) for _a in np.geomspace(0.01, 0.2, 60))
+assert _ratio < 1e-4 * _best_gd, "hidden: momentum beats the best plain gradient descent by a factor of 10⁴ or more"
 ### END HIDDEN TESTS
