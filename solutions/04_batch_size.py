@@ -23,7 +23,7 @@
 import os
 
 # The oldest versions this notebook runs on (derived from what it uses; the course's tests check them).
-REQUIRED = {"tensorflow": "2.16", "keras": "3.0"}
+REQUIRED = {"tensorflow": "2.16", "keras": "3.1"}
 import re
 from importlib.metadata import PackageNotFoundError, version
 
