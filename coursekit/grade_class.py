@@ -31,7 +31,7 @@ from .grade_inputs import collect, utc
 from .grade_integrity import flags, test_defined_names
 from .grade_repair import UnreadableNotebook, read_notebook, repair
 from .grade_sandbox import Limits, bwrap_problem
-from .grade_worker import (STATUS_CELL_TIMEOUT, STATUS_GRADED, GradeJob, GradeResult, grade_submission)
+from .grade_worker import (STATUS_CELL_TIMEOUT, STATUS_GRADED, GradeJob, GradeResult, grade_submission, warm_up)
 from .nbgrader_course import Course
 from .paths import repo_root
 from .sources import assets, read_source, tasks
@@ -243,13 +243,33 @@ class ClassGrader:
             client = Client(self.opts.scheduler)
             return client.get_executor(pure=False), client.close
         pool = ProcessPoolExecutor(max_workers=self.opts.jobs, mp_context=multiprocessing.get_context("spawn"))
+        # start every worker now and let it import nbgrader while the parent releases and repairs
+        for _ in range(self.opts.jobs):
+            pool.submit(warm_up)
         return pool, lambda: pool.shutdown(wait=True, cancel_futures=True)
+
+    def _may_grade(self, collected) -> bool:
+        """Whether this run can have anything to grade (then the workers start before the release)."""
+        if self.opts.force or self.opts.students is not None:
+            return bool(collected.submissions)
+        rows = self.state.get("rows", {})
+        return any(rows.get(sid, {}).get("status") not in FINAL or rows[sid].get("sha256") != _sha(sub.data)
+                   for sid, sub in collected.submissions.items())
 
     def run(self) -> ClassReport:
         t0 = time.perf_counter()
-        self.setup()
-        t_setup = time.perf_counter() - t0
         collected = collect(Path(self.opts.submissions), self.opts.pattern)
+        self._pool = self._executor() if self._may_grade(collected) else None
+        try:
+            return self._run(collected, t0)
+        finally:
+            if self._pool is not None:
+                self._pool[1]()  # idempotent: _grade has usually shut it down already
+
+    def _run(self, collected, t0: float) -> ClassReport:
+        t_setup = time.perf_counter()
+        self.setup()
+        t_setup = time.perf_counter() - t_setup
         report = ClassReport(self.a, self.out, {}, {f"task{k}": float(t["points"]) for k, t in enumerate(self.tasks, 1)},
                              {}, collected.ignored, collected.replaced, isolation_text(self.opts))
         report.add_stage("parent: course setup (release, gradebook)", t_setup)
@@ -307,7 +327,7 @@ class ClassGrader:
     def _grade(self, jobs: list[tuple[Row, str, GradeJob]], report: ClassReport) -> None:
         from tqdm import tqdm
 
-        executor, close = self._executor()
+        executor, close = self._pool or self._executor()
         futures: dict[Future, tuple[Row, str]] = {}
         bar = tqdm(total=len(jobs), unit="nb", desc=f"grading {self.a}", disable=not self.opts.progress, file=sys.stderr)
         try:
@@ -347,18 +367,17 @@ class ClassGrader:
 
     # --- nbgrader outputs ---------------------------------------------------------------
     def feedback(self, students: list[str]) -> dict[str, Path]:
-        """nbgrader generate_feedback for the students with an autograded notebook; copies to <out>/feedback."""
+        """nbgrader generate_feedback (in this process) for the students with an autograded notebook; copies to <out>/feedback."""
         course = self._course()
         graded = [s for s in students if (self.root / "autograded" / s / self.a / f"{self.a}.ipynb").exists()]
         out: dict[str, Path] = {}
         if not graded:
             return out
-        args = ["generate_feedback", self.a, "--force"]
         if self.opts.students is not None:
             for s in graded:
-                course.nbgrader(*args, f"--student={s}")
+                course.run_api("generate_feedback", self.a, student_id=s, force=True)
         else:
-            course.nbgrader(*args)
+            course.run_api("generate_feedback", self.a, force=True)
         dest = self.out / "feedback"
         dest.mkdir(exist_ok=True)
         for s in graded:
@@ -369,11 +388,8 @@ class ClassGrader:
         return out
 
     def export(self) -> Path:
-        """nbgrader export (nbgrader's own CSV of the gradebook)."""
-        self._course().nbgrader("export", "--to", "nbgrader_export.csv")
-        target = self.out / "nbgrader_export.csv"
-        shutil.copy2(self.root / "nbgrader_export.csv", target)
-        return target
+        """nbgrader export (nbgrader's own CSV plugin on the gradebook, in this process)."""
+        return self._course().export_csv(self.out / "nbgrader_export.csv")
 
 
 def grade_class(opts: GradeOptions, log: Callable[[str], None] = print) -> ClassReport:

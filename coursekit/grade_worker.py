@@ -156,6 +156,17 @@ def _private_scores(db: Path, assignment: str, student: str) -> dict[str, float]
         return {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
 
 
+def warm_up() -> int:
+    """Run once per worker before its first submission: pays nbgrader's imports (seconds) while the
+    parent is still releasing the assignment and repairing notebooks, instead of on the first job."""
+    warnings.filterwarnings("ignore", module="nbgrader")
+    from nbgrader.apps.api import NbGraderAPI  # noqa: F401
+    from nbgrader.converters.autograde import Autograde  # noqa: F401
+    from nbgrader.preprocessors import IgnorePattern  # noqa: F401
+
+    return os.getpid()
+
+
 def grade_submission(job: GradeJob) -> GradeResult:
     """Autograde one submission; never raises (failures come back as a status)."""
     t0 = time.perf_counter()

@@ -1,19 +1,24 @@
 """A real nbgrader course directory: release assignments, autograde submissions, read the gradebook.
 
-Everything here drives nbgrader's own command-line tools in a subprocess, so what
-the tests check is exactly what an instructor runs.
+Everything here drives nbgrader's own apps, so what the tests check is what an instructor runs:
+``nbgrader(...)`` runs its command line in a subprocess; ``generate``, ``export_csv`` and
+``feedback`` run the same apps through nbgrader's Python API (``NbGraderAPI``) in this process,
+configured from the same ``nbgrader_config.py``, so nbgrader's start-up (seconds per command on
+two cores) is paid once per process instead of once per command.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from .paths import tool_env
+from .paths import tool_env, venv_bin
 from .stderr import NBGRADER_IGNORE_PATTERN
 
 CELL_TIMEOUT_S = 120  # nbgrader's default of 30 s is too short for a cell that trains a small model
@@ -35,6 +40,17 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message carries its output."""
+
+
+@contextmanager
+def _venv_on_path():
+    """nbgrader's Gradebook runs the `alembic` command when it creates a database: find the venv's."""
+    old = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{venv_bin()}{os.pathsep}{old}"
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = old
 
 
 @dataclass
@@ -75,6 +91,40 @@ class Course:
             raise NbgraderError(f"`{' '.join(cmd)}` failed (exit {proc.returncode}):\n{out[-4000:]}")
         return out
 
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def api(self):
+        """nbgrader's own Python API on this course, configured from its nbgrader_config.py."""
+        from nbgrader.apps.api import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        from traitlets.config.loader import PyFileConfigLoader
+
+        cfg = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+        return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+    def run_api(self, method: str, *args, **kwargs) -> str:
+        """Run one NbGraderAPI method (`generate_assignment`, `generate_feedback`, ...) in this process;
+        raises NbgraderError with nbgrader's log when it fails, as `nbgrader()` does for the command line."""
+        with _venv_on_path():
+            out = getattr(self.api(), method)(*args, **kwargs)
+        log = (out.get("log") or "") + (out.get("error") or "")
+        if not out.get("success") or "[ERROR]" in log:
+            raise NbgraderError(f"nbgrader {method}{args} failed:\n{log[-4000:]}")
+        return log
+
+    def export_csv(self, dest: Path) -> Path:
+        """What `nbgrader export --to dest` writes (its CsvExportPlugin on this gradebook), in this process."""
+        from nbgrader.api import Gradebook
+        from nbgrader.plugins import CsvExportPlugin
+
+        plugin = CsvExportPlugin()
+        plugin.to = str(dest)
+        with _venv_on_path(), Gradebook(self.db_url) as gb:
+            plugin.export(gb)
+        return Path(dest)
+
     def add_source(self, assignment: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None) -> Path:
         folder = self.root / "source" / assignment
         folder.mkdir(parents=True, exist_ok=True)
@@ -85,8 +135,8 @@ class Course:
         return path
 
     def generate(self, assignment: str) -> nbformat.NotebookNode:
-        """`nbgrader generate_assignment`: returns the student release notebook."""
-        self.nbgrader("generate_assignment", assignment, "--force")
+        """`nbgrader generate_assignment` (in this process): returns the student release notebook."""
+        self.run_api("generate_assignment", assignment, force=True)
         return nbformat.read(self.root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
 
     def submit(self, assignment: str, student: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None) -> Path:

@@ -71,7 +71,7 @@ def bad_input_class(release: nbformat.NotebookNode, forbidden: dict[str, Path]) 
                                           "blocks = []\nwhile True:\n    blocks.append(bytearray(100 * 1024**2))")),
                         3, "graded"),
         "flood": Case(w(with_cell_after(good, "task1_tests",
-                                        "import sys\nfor i in range(50000):\n    print('out', i)\n"
+                                        "import sys\nfor i in range(15000):\n    print('out', i)\n"
                                         "    print('err', i, file=sys.stderr)")), 3, "graded"),
         "warns": Case(w(with_cell_after(good, "task1_solution",
                                         "import sys, warnings\nwarnings.warn('my own warning')\n"
