@@ -1,16 +1,19 @@
 # %% [markdown]
 # # Exercise 5: regularization
 #
-# You will write an L1/L2 penalty, inverted dropout and the batch-normalisation forward pass from scratch,
-# check them against Keras, and then regularize an overfitting network until it generalises.
-# Everything is checked automatically (10 points):
+# You will carry three regularizers of [Chapter 5](../chapters/05_regularization.md) into forms the chapter does
+# not print (the gradient of a weight penalty, dropout that shares its mask along an axis, and the backward pass of
+# batch normalization), check each against Keras, and make two decisions whose consequences the tests measure:
+# how to regularize an overfitting network, and how strong an L2 penalty to use. Everything is checked
+# automatically (12 points). The times are our estimates for a learner who has read the chapter.
 #
-# | Task | What you build | Points |
-# |---|---|---|
-# | 1 | `l1_l2_penalty(weights, l1, l2)`, equal to `keras.regularizers.L1L2` | 2 |
-# | 2 | `inverted_dropout(x, rate, rng)` | 2 |
-# | 3 | `batchnorm_forward(x, gamma, beta, eps)`, equal to `BatchNormalization` in training mode | 3 |
-# | 4 | a regularized version of a given overfitting network, trained in your cell | 3 |
+# | Task | What you build or decide | Points | Time |
+# |---|---|---|---|
+# | 1 | `l1_l2_gradient(weights, l1, l2)`: the gradient of `keras.regularizers.L1L2` | 2 | 10 min |
+# | 2 | `dropout_noise_shape(x, rate, noise_shape, rng)`: dropout with a shared mask, as `Dropout(noise_shape=...)` | 2 | 15 min |
+# | 3 | `batchnorm_backward(dy, x, gamma, eps)`: the gradients of `BatchNormalization` in training mode | 3 | 25 min |
+# | 4 | *decision:* a regularized version of a given overfitting network, trained in your cell | 3 | 20 min |
+# | 5 | *decision:* the L2 strength for a ridge model with more features than examples | 2 | 10 min |
 #
 # Each task has visible tests below your code: run them, read their messages, fix, repeat.
 # When grading, more (hidden) tests of the same rules run. Read [Chapter 5](../chapters/05_regularization.md) first.
@@ -50,194 +53,234 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 import numpy as np
 import tensorflow as tf
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_diabetes, load_digits
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 _ = tf.reduce_sum(tf.ones(2))  # start TensorFlow here, so its start-up messages appear in this cell
 print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__version__}")
 
 # %% [markdown]
-# ## Task 1 (2 points): L1 + L2 penalty
+# ## Task 1 (2 points): the gradient of an L1 + L2 penalty
 #
-# Write `l1_l2_penalty(weights, l1=0.0, l2=0.0)`:
+# Chapter 5 computes the penalty $\lambda_1 \sum |\theta| + \lambda_2 \sum \theta^2$ that `keras.regularizers.L1L2`
+# adds to the loss. What the optimizer sees is its **gradient**. Write `l1_l2_gradient(weights, l1=0.0, l2=0.0)`:
 #
-# * `weights`: a list (or tuple) of NumPy arrays of any shapes and float dtypes, e.g. the kernels of several layers;
-#   it may be empty;
-# * returns $\lambda_1 \sum |\theta| + \lambda_2 \sum \theta^2$ summed over **all** entries of **all** arrays, as a Python `float`
-#   (no factor ½: this is exactly what `keras.regularizers.L1L2(l1=..., l2=...)` adds to the loss for each tensor);
-# * an empty list, or `l1 = l2 = 0`, gives `0.0`.
+# * `weights`: a list (or tuple) of NumPy float arrays of any shapes (it may be empty);
+# * returns a `list` of NumPy arrays, one per input array, same shape **and dtype**: the gradient of
+#   `keras.regularizers.L1L2(l1=l1, l2=l2)(w)` with respect to `w`, entry by entry;
+# * at $\theta = 0$, where $|\theta|$ has no derivative, use what TensorFlow's automatic differentiation uses there:
+#   the L1 part of the gradient is 0.
 #
-# The tests compare with the sum of `keras.regularizers.L1L2(l1, l2)(w)` over the arrays (relative tolerance 1e-5).
+# The tests compare with `tf.GradientTape` through `keras.regularizers.L1L2` (relative tolerance 1e-5), including
+# weights that are exactly 0.
 #
 # <details><summary>Hint</summary>
 #
-# Loop over the arrays: `np.abs(w).sum()` and `np.square(w).sum()`. Sum in float64 and convert the total with `float(...)`.
+# Differentiate each sum term by term: $\frac{d}{d\theta}\theta^2$ and $\frac{d}{d\theta}|\theta|$. `np.sign(0.0)` is `0.0`.
 # </details>
 
 # %% nbgrader={"grade_id": "task1_solution", "solution": true}
-def l1_l2_penalty(weights, l1=0.0, l2=0.0):
+def l1_l2_gradient(weights, l1=0.0, l2=0.0):
     ### BEGIN SOLUTION
-    total = 0.0
+    grads = []
     for w in weights:
-        w = np.asarray(w, dtype=np.float64)
-        total += l1 * np.abs(w).sum() + l2 * np.square(w).sum()
-    return float(total)
+        w = np.asarray(w)
+        grads.append((l1 * np.sign(w) + 2.0 * l2 * w).astype(w.dtype))
+    return grads
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task1_tests", "grade": true, "points": 2}
-def _keras_penalty(weights, l1, l2):
-    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
-    return float(sum(float(reg(np.asarray(w, dtype="float32"))) for w in weights))
+def _keras_penalty_grad(w, l1, l2):
+    v = tf.Variable(np.asarray(w, dtype="float32"))
+    with tf.GradientTape() as tape:
+        penalty = keras.regularizers.L1L2(l1=l1, l2=l2)(v)
+    grad = tape.gradient(penalty, v)  # None when l1 = l2 = 0: the penalty is a constant 0
+    return np.zeros_like(v.numpy()) if grad is None else grad.numpy()
 
 
 _ws = [np.array([[1.0, -2.0], [0.5, 0.0]], dtype="float32"), np.array([3.0, -1.0], dtype="float32")]
-_got = l1_l2_penalty(_ws, l1=0.01, l2=0.1)
-_expected = _keras_penalty(_ws, 0.01, 0.1)
-assert isinstance(_got, float), f"return a Python float, got {type(_got).__name__}"
-assert np.isclose(_got, _expected, rtol=1e-5), (
-    f"two arrays, l1=0.01, l2=0.1: expected {_expected:.6f}, got {_got:.6f} (hint: sum over every array; no factor 1/2)"
-)
-_got = l1_l2_penalty(_ws, l1=0.01)
-assert np.isclose(_got, _keras_penalty(_ws, 0.01, 0.0), rtol=1e-5), f"L1 only: expected 0.075, got {_got}"
-assert l1_l2_penalty([], l1=1.0, l2=1.0) == 0.0, f"empty list: expected 0.0, got {l1_l2_penalty([], 1.0, 1.0)}"
+_got = l1_l2_gradient(_ws, l1=0.01, l2=0.1)
+assert isinstance(_got, list) and len(_got) == 2, f"expected a list with one gradient per array (2), got {type(_got).__name__}"
+for _w, _g in zip(_ws, _got):
+    _expected = _keras_penalty_grad(_w, 0.01, 0.1)
+    assert np.shape(_g) == _w.shape, f"shape: expected {_w.shape}, got {np.shape(_g)}"
+    assert np.allclose(_g, _expected, rtol=1e-5, atol=1e-8), (
+        f"weights {_w.tolist()}, l1=0.01, l2=0.1: expected {np.round(_expected, 6).tolist()}, got {np.round(np.asarray(_g, dtype=float), 6).tolist()} "
+        "(hint: differentiate λ2·θ² carefully, and look at the entry that is 0)"
+    )
 print("Task 1: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(11)
 for _l1, _l2 in [(0.0, 1e-3), (1e-3, 0.0), (3e-4, 2e-2), (0.0, 0.0)]:
     _ws = [_rng.normal(size=_s).astype("float32") for _s in [(64, 32), (32,), (3, 3, 4, 8)]]
-    _expected = _keras_penalty(_ws, _l1, _l2)
-    assert np.isclose(l1_l2_penalty(_ws, l1=_l1, l2=_l2), _expected, rtol=1e-5, atol=1e-8), f"hidden: l1={_l1}, l2={_l2}"
-assert np.isclose(l1_l2_penalty((np.array([-2.0]),), 0.5, 0.25), 2.0), "hidden: tuple input, float64"
-assert isinstance(l1_l2_penalty([np.ones(3, dtype="float16")], 0.1, 0.1), float), "hidden: float16 input returns a float"
+    _ws[1][:5] = 0.0
+    for _w, _g in zip(_ws, l1_l2_gradient(_ws, l1=_l1, l2=_l2)):
+        assert np.allclose(_g, _keras_penalty_grad(_w, _l1, _l2), rtol=1e-5, atol=1e-9), f"hidden: l1={_l1}, l2={_l2}"
+assert l1_l2_gradient([], 0.1, 0.1) == [], "hidden: empty list → []"
+assert l1_l2_gradient([np.ones(3, dtype="float64")], 0.1, 0.1)[0].dtype == np.float64, "hidden: float64 kept"
+assert l1_l2_gradient((np.ones((2, 2), dtype="float32"),), 0.1, 0.1)[0].dtype == np.float32, "hidden: tuple, float32 kept"
+assert np.allclose(l1_l2_gradient([np.array([0.0, 0.0])], l1=5.0)[0], 0.0), "hidden: L1 gradient at 0 is 0"
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 2 (2 points): inverted dropout
+# ## Task 2 (2 points): dropout with a shared mask (`noise_shape`)
 #
-# Write `inverted_dropout(x, rate, rng)`, the training-mode dropout of Keras's `Dropout` layer:
+# `keras.layers.Dropout(rate, noise_shape=...)` draws a mask of shape `noise_shape` and broadcasts it over the input.
+# For a batch of sequences of shape `(batch, time, features)`, `noise_shape=(None, 1, features)` drops the **same**
+# features at every time step of a sequence (a different choice for each sequence): `None` stands for the input's
+# size on that axis, a 1 shares the mask along that axis.
+#
+# Write `dropout_noise_shape(x, rate, noise_shape, rng)`, inverted dropout in training mode:
 #
 # * `x`: a NumPy float array of any shape; `rate` ($p$): a float with `0 <= rate < 1`; `rng`: a `np.random.Generator`;
-# * draw the mask with **exactly one call** `keep = rng.random(x.shape) >= rate` (the tests reproduce your mask from the
-#   same seed, so draw nothing else from `rng`);
-# * return an array of the same shape **and dtype** as `x`: `x / (1 - rate)` where `keep` is true, `0` elsewhere;
-# * raise `ValueError` if `rate` is outside `[0, 1)` (before drawing anything);
-# * `rate = 0` returns values equal to `x`.
+# * `noise_shape`: `None` (an independent mask entry for every entry of `x`) or a tuple with one entry per axis of `x`,
+#   each either `None` (replace it with `x.shape[axis]`), `1`, or `x.shape[axis]`;
+# * resolve the mask's shape, then draw the mask with **exactly one call** `keep = rng.random(mask_shape) >= rate`
+#   (the tests reproduce your mask from the same seed, so draw nothing else from `rng`);
+# * return an array of the shape and dtype of `x`: `x / (1 - rate)` where the broadcast `keep` is true, `0` elsewhere;
+# * raise `ValueError` if `rate` is outside `[0, 1)` (before drawing anything).
 #
 # <details><summary>Hint</summary>
 #
-# `np.where(keep, x / (1 - rate), 0)` and then `.astype(x.dtype)`. Dividing by $1-p$ keeps the expected value of each
-# entry equal to `x`, so nothing needs to change at inference.
+# `tuple(x.shape[i] if d is None else d for i, d in enumerate(noise_shape))` resolves the shape; NumPy broadcasting
+# in `np.where(keep, ..., 0.0)` does the sharing.
 # </details>
 
 # %% nbgrader={"grade_id": "task2_solution", "solution": true}
-def inverted_dropout(x, rate, rng):
+def dropout_noise_shape(x, rate, noise_shape, rng):
     ### BEGIN SOLUTION
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"rate must be in [0, 1), got {rate}")
     x = np.asarray(x)
-    keep = rng.random(x.shape) >= rate
+    if noise_shape is None:
+        mask_shape = x.shape
+    else:
+        mask_shape = tuple(x.shape[axis] if d is None else int(d) for axis, d in enumerate(noise_shape))
+    keep = rng.random(mask_shape) >= rate
     return np.where(keep, x / (1.0 - rate), 0.0).astype(x.dtype)
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 2}
-_x = np.arange(1.0, 13.0, dtype="float32").reshape(3, 4)
-_got = inverted_dropout(_x, 0.5, np.random.default_rng(0))
-_keep = np.random.default_rng(0).random(_x.shape) >= 0.5
-_expected = np.where(_keep, _x / 0.5, 0.0).astype("float32")
-assert np.shape(_got) == _x.shape, f"shape: expected {_x.shape}, got {np.shape(_got)}"
-assert _got.dtype == np.float32, f"dtype: expected float32 (same as x), got {_got.dtype}"
-assert np.allclose(_got, _expected), (
-    f"rate=0.5, seed 0: expected\n{_expected}\ngot\n{_got}\n(hint: keep = rng.random(x.shape) >= rate, scale by 1/(1-rate))"
+def _reference_dropout(x, rate, mask_shape, seed):
+    keep = np.random.default_rng(seed).random(mask_shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0).astype(x.dtype)
+
+
+_x = np.random.default_rng(1).uniform(0.5, 1.5, size=(3, 4, 5)).astype("float32")
+_got = dropout_noise_shape(_x, 0.5, (None, 1, None), np.random.default_rng(0))
+_expected = _reference_dropout(_x, 0.5, (3, 1, 5), 0)
+assert np.shape(_got) == _x.shape and _got.dtype == np.float32, (
+    f"shape and dtype: expected {_x.shape} float32, got {np.shape(_got)} {getattr(_got, 'dtype', None)}"
 )
-try:
-    inverted_dropout(_x, 1.0, np.random.default_rng(0))
-    raise AssertionError("rate=1.0: expected a ValueError, none was raised")
-except ValueError:
-    pass
+_zeros = np.asarray(_got) == 0
+assert np.all(_zeros == _zeros[:, :1, :]), (
+    "noise_shape=(None, 1, None): expected the same features dropped at every time step of a sequence, "
+    "got a zero pattern that changes along axis 1 (hint: draw the mask with the 1 in its shape and broadcast it)"
+)
+assert np.allclose(_got, _expected), (
+    f"noise_shape=(None, 1, None), rate 0.5, seed 0: expected\n{_expected[0]}\n(first sequence), got\n{np.asarray(_got)[0]}\n"
+    "(hint: resolve None to the input's size on that axis, then one call rng.random(mask_shape) >= rate)"
+)
 print("Task 2: visible tests passed.")
 ### BEGIN HIDDEN TESTS
-_x = np.random.default_rng(5).uniform(0.5, 1.5, size=(400, 250))
-for _rate in (0.1, 0.3, 0.8):
-    _got = inverted_dropout(_x, _rate, np.random.default_rng(7))
-    _keep = np.random.default_rng(7).random(_x.shape) >= _rate
-    assert np.allclose(_got, np.where(_keep, _x / (1 - _rate), 0.0)), f"hidden: exact values, rate={_rate}"
-    assert abs(_got.mean() - _x.mean()) < 0.02, f"hidden: mean preserved, rate={_rate}"
-    # the same rule as Keras: every surviving entry is x / (1 - rate)
-    _k = keras.layers.Dropout(_rate, seed=1)(_x.astype("float32"), training=True).numpy()
-    assert np.allclose(_k[_k != 0], (_x.astype("float32") / (1 - _rate))[_k != 0], rtol=1e-6), "hidden: Keras rule"
-assert np.allclose(inverted_dropout(_x[:3], 0.0, np.random.default_rng(1)), _x[:3]), "hidden: rate=0 is the identity"
-assert inverted_dropout(_x[:2].astype("float64"), 0.2, np.random.default_rng(1)).dtype == np.float64, "hidden: float64 kept"
-assert inverted_dropout(np.ones(5, dtype="float32"), 0.2, np.random.default_rng(1)).shape == (5,), "hidden: 1-D input"
-for _bad in (-0.1, 1.0, 1.5):
+_x = np.random.default_rng(5).uniform(0.5, 1.5, size=(64, 10, 50))
+for _rate, _ns, _resolved in [(0.1, (None, 1, None), (64, 1, 50)), (0.3, (1, None, 50), (1, 10, 50)),
+                              (0.8, (None, 10, 1), (64, 10, 1)), (0.4, None, (64, 10, 50))]:
+    _got = dropout_noise_shape(_x, _rate, _ns, np.random.default_rng(7))
+    assert np.allclose(_got, _reference_dropout(_x, _rate, _resolved, 7)), f"hidden: noise_shape {_ns}, rate {_rate}"
+# the same sharing as Keras: with (None, 1, D), Keras's zeros are constant along time too
+_k = keras.layers.Dropout(0.3, noise_shape=(None, 1, 50), seed=1)(_x.astype("float32"), training=True).numpy()
+_kz, _oz = _k == 0, dropout_noise_shape(_x, 0.3, (None, 1, 50), np.random.default_rng(2)) == 0
+assert np.all(_kz == _kz[:, :1]) and np.all(_oz == _oz[:, :1]), "hidden: mask shared along time, like Keras"
+assert abs(_oz.mean() - _kz.mean()) < 0.05, "hidden: same dropped fraction as Keras"
+assert np.allclose(dropout_noise_shape(_x[:2], 0.0, (None, 1, None), np.random.default_rng(1)), _x[:2]), "hidden: rate 0"
+assert dropout_noise_shape(_x.astype("float32")[:2], 0.2, (None, 1, None), np.random.default_rng(1)).dtype == np.float32, "hidden: dtype"
+for _bad in (-0.1, 1.0):
     try:
-        inverted_dropout(_x[:2], _bad, np.random.default_rng(0))
+        dropout_noise_shape(_x[:2], _bad, None, np.random.default_rng(0))
         raise AssertionError(f"hidden: rate={_bad} must raise ValueError")
     except ValueError:
         pass
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 3 (3 points): batch normalization, training mode
+# ## Task 3 (3 points): the backward pass of batch normalization
 #
-# Write `batchnorm_forward(x, gamma, beta, eps=1e-3)`, the forward pass of `keras.layers.BatchNormalization` when called
-# with `training=True` on a 2-D input:
+# Chapter 5 computes batch normalization's forward pass in training mode, per feature:
+# $\hat x = (x-\mu_B)/\sqrt{\sigma_B^2+\epsilon}$ and $y = \gamma\,\hat x + \beta$, with the batch mean $\mu_B$ and the
+# **biased** batch variance $\sigma_B^2$. Both statistics depend on every $x_i$ of the batch, so the gradient with
+# respect to one input flows through them as well.
 #
-# * `x`: float array of shape `(B, D)` (a batch of $B$ examples with $D$ features), $B \ge 1$;
-#   `gamma`, `beta`: float arrays of shape `(D,)`; `eps`: positive float (Keras's `epsilon`, default `1e-3`);
-# * per feature, use the **batch** mean $\mu_B$ and the **biased** batch variance $\sigma_B^2$ (divide by $B$, not $B-1$):
-#   $y = \gamma\,(x-\mu_B)/\sqrt{\sigma_B^2+\epsilon} + \beta$;
-# * return a NumPy array of shape `(B, D)`. A constant feature (variance 0) gives `beta` for that feature, and so does $B = 1$.
+# Write `batchnorm_backward(dy, x, gamma, eps=1e-3)`:
 #
-# The tests compare with Keras's layer (with your `gamma`, `beta` and `eps` set) to an absolute tolerance of 1e-5.
+# * `x`: float array of shape `(B, D)`, $B \ge 2$; `dy` $= \partial J/\partial y$, same shape; `gamma`: shape `(D,)`;
+# * returns a tuple `(dx, dgamma, dbeta)` of NumPy arrays with shapes `(B, D)`, `(D,)`, `(D,)`: the gradients of $J$
+#   with respect to `x`, $\gamma$ and $\beta$.
+#
+# The tests compare with `tf.GradientTape` through `keras.layers.BatchNormalization(epsilon=eps)` called with
+# `training=True` (absolute tolerance 1e-4 on `dx` scaled by its largest entry, 1e-4 relative on `dgamma`, `dbeta`).
 #
 # <details><summary>Hint</summary>
 #
-# `x.mean(axis=0)` and `x.var(axis=0)` (NumPy's `var` divides by $B$ by default). Broadcasting does the rest.
+# `dbeta` and `dgamma` sum over the batch axis. For `dx`, differentiate $\hat x_i$ with respect to every $x_j$:
+# besides $1/\sqrt{\sigma_B^2+\epsilon}$ on the diagonal there is a term through $\mu_B$ (each $x_j$ moves the mean by
+# $1/B$) and one through $\sigma_B^2$. Collected, $\partial J/\partial x = \frac{\gamma}{B\sqrt{\sigma_B^2+\epsilon}}
+# \big(B\,dy - \sum_i dy_i - \hat x \sum_i dy_i\,\hat x_i\big)$. Check a 2-example batch by hand if in doubt.
 # </details>
 
 # %% nbgrader={"grade_id": "task3_solution", "solution": true}
-def batchnorm_forward(x, gamma, beta, eps=1e-3):
+def batchnorm_backward(dy, x, gamma, eps=1e-3):
     ### BEGIN SOLUTION
-    x = np.asarray(x, dtype=np.float64)
-    mu, var = x.mean(axis=0), x.var(axis=0)
-    return np.asarray(gamma) * (x - mu) / np.sqrt(var + eps) + np.asarray(beta)
+    x, dy, gamma = (np.asarray(a, dtype=np.float64) for a in (x, dy, gamma))
+    B = x.shape[0]
+    inv_std = 1.0 / np.sqrt(x.var(axis=0) + eps)
+    x_hat = (x - x.mean(axis=0)) * inv_std
+    dbeta = dy.sum(axis=0)
+    dgamma = (dy * x_hat).sum(axis=0)
+    dx = gamma * inv_std / B * (B * dy - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task3_tests", "grade": true, "points": 3}
-def _keras_bn(x, gamma, beta, eps):
+def _keras_bn_grads(dy, x, gamma, eps):
     layer = keras.layers.BatchNormalization(epsilon=eps)
     layer.build(x.shape)
     layer.gamma.assign(np.asarray(gamma, dtype="float32"))
-    layer.beta.assign(np.asarray(beta, dtype="float32"))
-    return layer(np.asarray(x, dtype="float32"), training=True).numpy()
+    xv = tf.Variable(np.asarray(x, dtype="float32"))
+    with tf.GradientTape() as tape:
+        J = tf.reduce_sum(layer(xv, training=True) * np.asarray(dy, dtype="float32"))
+    dx, dgamma, dbeta = tape.gradient(J, [xv, layer.gamma, layer.beta])
+    return dx.numpy(), dgamma.numpy(), dbeta.numpy()
 
 
-_x = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 60.0], [6.0, 30.0]], dtype="float32")
-_g, _b = np.array([1.0, 2.0], dtype="float32"), np.array([0.0, -1.0], dtype="float32")
-_got = batchnorm_forward(_x, _g, _b)
-_expected = _keras_bn(_x, _g, _b, 1e-3)
-assert np.shape(_got) == (4, 2), f"shape: expected (4, 2), got {np.shape(_got)}"
-assert np.allclose(_got, _expected, atol=1e-5), (
-    f"4×2 batch, eps=1e-3: expected\n{_expected}\ngot\n{np.asarray(_got)}\n"
-    "(hint: batch mean and biased variance per column, i.e. axis=0)"
-)
+def _check_bn(dy, x, gamma, eps, label):
+    got = batchnorm_backward(dy, x, gamma, eps)
+    assert isinstance(got, tuple) and len(got) == 3, f"{label}: return a tuple (dx, dgamma, dbeta), got {type(got).__name__}"
+    for name, g, e in zip(["dx", "dgamma", "dbeta"], got, _keras_bn_grads(dy, x, gamma, eps)):
+        assert np.shape(g) == e.shape, f"{label}: {name} shape: expected {e.shape}, got {np.shape(g)}"
+        tol = 1e-4 * max(1.0, float(np.abs(e).max())) if name == "dx" else 1e-4 * float(np.abs(e).max()) + 1e-6
+        assert np.allclose(g, e, rtol=0, atol=tol), (
+            f"{label}: {name}: expected\n{np.round(e, 5)}\ngot\n{np.round(np.asarray(g), 5)}\n"
+            + ("(hint: the mean and the variance depend on x too)" if name == "dx" else "(hint: sum over the batch axis)")
+        )
+
+
+_x = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 60.0], [6.0, 30.0]])
+_dy = np.array([[0.5, -1.0], [1.0, 0.0], [-2.0, 0.5], [0.3, 2.0]])
+_check_bn(_dy, _x, np.array([1.0, 2.0]), 1e-3, "4×2 batch")
 print("Task 3: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(3)
 for _B, _D, _eps in [(2, 3, 1e-3), (32, 5, 1e-5), (7, 1, 0.1), (64, 16, 1e-3)]:
-    _x = _rng.normal(loc=_rng.uniform(-5, 5, _D), scale=_rng.uniform(0.1, 3, _D), size=(_B, _D)).astype("float32")
-    _g = _rng.uniform(0.5, 2.0, _D).astype("float32")
-    _b = _rng.normal(size=_D).astype("float32")
-    _expected = _keras_bn(_x, _g, _b, _eps)
-    assert np.allclose(batchnorm_forward(_x, _g, _b, _eps), _expected, atol=1e-5), f"hidden: B={_B}, D={_D}, eps={_eps}"
-_x = np.array([[4.0, 1.0], [4.0, 3.0]], dtype="float32")  # first feature constant
-assert np.allclose(batchnorm_forward(_x, np.ones(2), np.array([0.7, 0.0]))[:, 0], 0.7), "hidden: constant feature → beta"
-assert np.allclose(batchnorm_forward(np.array([[5.0, -2.0]]), np.ones(2), np.array([0.3, 0.4])), [[0.3, 0.4]]), (
-    "hidden: B = 1 → beta"
-)
+    _x = _rng.normal(loc=_rng.uniform(-5, 5, _D), scale=_rng.uniform(0.1, 3, _D), size=(_B, _D))
+    _check_bn(_rng.normal(size=(_B, _D)), _x, _rng.uniform(0.5, 2.0, _D), _eps, f"hidden: B={_B}, D={_D}, eps={_eps}")
+_x = _rng.normal(size=(16, 4))
+_dx = batchnorm_backward(np.ones((16, 4)), _x, np.ones(4))[0]
+assert np.allclose(_dx, 0.0, atol=1e-9), "hidden: a constant upstream gradient cannot change a normalised output: dx = 0"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -355,3 +398,66 @@ assert task4_model(X_val4[:3], training=False).shape == (3, 10), "hidden: 10 out
 _test_acc = val_accuracy(task4_model, X_test4, y_test4)
 assert _test_acc >= 0.90, f"hidden: test accuracy {_test_acc:.3f} < 0.90"
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 5 (2 points): how strong an L2 penalty?
+#
+# The cell below takes scikit-learn's diabetes data (442 patients, a disease-progression score to predict), expands
+# its 10 features into all 285 products of up to three of them, standardises them, and keeps only **80** training
+# patients: more features than examples, so an unregularized linear model fits the training set exactly.
+# `fit_ridge(l2)` returns the weights $w$ that minimise the mean squared error on the 80 training patients plus
+# $\lambda_2 \sum_j w_j^2$ (an L2 penalty on the weights, as in §5.1; no penalty on the intercept), in closed form;
+# `mse(w, X, y)` measures a fit.
+#
+# Set `task5_l2` (a Python `float` > 0) using the training and validation patients only (150 validation patients).
+#
+# The test measures the consequence on the 212 **test** patients: the test MSE of `fit_ridge(task5_l2)` must be at most
+# **1.1 times** the lowest test MSE of any $\lambda_2$ on the grid `np.logspace(-4, 3, 71)`.
+#
+# <details><summary>Hint</summary>
+#
+# The training error only falls as $\lambda_2$ shrinks, so it cannot choose. Scan a wide, logarithmic range
+# (the penalty's useful values span orders of magnitude) on the validation set.
+# </details>
+
+# %%
+X5, y5 = load_diabetes(return_X_y=True)
+X5 = PolynomialFeatures(3, include_bias=False).fit_transform(X5)
+X_train5, X_rest5, y_train5, y_rest5 = train_test_split(X5, y5, train_size=80, random_state=5)
+X_val5, X_test5, y_val5, y_test5 = train_test_split(X_rest5, y_rest5, train_size=150, random_state=5)
+_scaler5 = StandardScaler().fit(X_train5)  # training statistics only
+X_train5, X_val5, X_test5 = (_scaler5.transform(a) for a in (X_train5, X_val5, X_test5))
+_intercept5 = float(y_train5.mean())
+
+
+def fit_ridge(l2):
+    """argmin_w mean((X_train5 w + intercept - y_train5)²) + l2 Σ w² (closed form)."""
+    n, p = X_train5.shape
+    return np.linalg.solve(X_train5.T @ X_train5 / n + l2 * np.eye(p), X_train5.T @ (y_train5 - _intercept5) / n)
+
+
+def mse(w, X, y):
+    return float(np.mean((X @ w + _intercept5 - y) ** 2))
+
+
+print(f"{X_train5.shape[0]} training patients, {X_train5.shape[1]} features; "
+      f"training MSE with l2 = 1e-4: {mse(fit_ridge(1e-4), X_train5, y_train5):.1f}, "
+      f"validation MSE: {mse(fit_ridge(1e-4), X_val5, y_val5):.0f}")
+
+# %% nbgrader={"grade_id": "task5_solution", "solution": true}
+### BEGIN SOLUTION
+_grid5 = np.logspace(-4, 3, 141)
+_val5 = [mse(fit_ridge(l2), X_val5, y_val5) for l2 in _grid5]
+task5_l2 = float(_grid5[int(np.argmin(_val5))])
+print(f"l2 = {task5_l2:.3g}: validation MSE {min(_val5):.0f}")
+### END SOLUTION
+
+# %% nbgrader={"grade_id": "task5_tests", "grade": true, "points": 2}
+assert isinstance(task5_l2, (float, np.floating)) and task5_l2 > 0, f"task5_l2: expected a float > 0, got {task5_l2!r}"
+_best5 = min(mse(fit_ridge(l2), X_test5, y_test5) for l2 in np.logspace(-4, 3, 71))
+_got5 = mse(fit_ridge(float(task5_l2)), X_test5, y_test5)
+assert _got5 <= 1.1 * _best5, (
+    f"l2 = {float(task5_l2):.3g}: test MSE {_got5:.0f}, expected at most 1.1 × {_best5:.0f} = {1.1 * _best5:.0f} "
+    "(hint: choose on the validation set, over several orders of magnitude)"
+)
+print(f"Task 5: visible tests passed (test MSE {_got5:.0f}; best on the grid {_best5:.0f}).")
