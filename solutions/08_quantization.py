@@ -1,17 +1,19 @@
 # %% [markdown]
 # # Exercise 8: quantization
 #
-# You will write the affine quantizer of [Chapter 8](../chapters/08_quantization.md) and check it against the
-# numbers inside a real TensorFlow Lite int8 model, write the int8 converter yourself, and then build a model that
-# meets a size and an accuracy target. Everything is checked automatically (14 points):
+# You will write the affine quantizer of [Chapter 8](../chapters/08_quantization.md) the way TFLite's kernels round,
+# and check it against the numbers inside a real TensorFlow Lite int8 model, decide how few bits a layer can take,
+# write the int8 converter yourself, and then build a model that meets a size and an accuracy target. Everything is checked automatically (14 points):
 #
-# | Task | What you build | Points |
-# |---|---|---|
-# | 1 | `quantize(x, scale, zero_point, bits)` and `dequantize(q, scale, zero_point)` | 3 |
-# | 2 | `choose_qparams(x, symmetric, per_channel, bits)`: the scale and zero point TFLite chooses | 3 |
-# | 3 | `convert_int8(saved_model_dir, calibration_data)`: a full-integer `.tflite` model, as bytes | 4 |
-# | 4 | `tiny_int8_model(x, y)`: a `.tflite` file ≤ 25,000 bytes with ≥ 0.80 test accuracy, trained in seconds | 4 |
+# | Task | What you build | Points | Time |
+# |---|---|---|---|
+# | 1 | `quantize(x, scale, zero_point, bits)` with TFLite's rounding, and `dequantize(q, scale, zero_point)` | 3 | 20 min |
+# | 2 | `fewest_bits(w, min_sqnr_db, per_channel)`: **decide** the smallest bit width that keeps a target SQNR | 3 | 20 min |
+# | 3 | `convert_int8(saved_model_dir, calibration_data)`: a full-integer `.tflite` model, as bytes | 4 | 25 min |
+# | 4 | `tiny_int8_model(x, y)`: **design** a `.tflite` file ≤ 25,000 bytes with ≥ 0.80 test accuracy, trained in seconds | 4 | 30 min |
 #
+# The times are estimates for a learner who has read the chapter (about 95 minutes in all). Tasks 2 and 4 are
+# decisions: their tests measure the consequence (the SQNR reached; the file's size and accuracy), not one literal answer.
 # Each task has visible tests below your code: run them, read their messages, fix, repeat.
 # When grading, more (hidden) tests of the same rules run.
 
@@ -157,10 +159,13 @@ print(f"float model: test accuracy {float_accuracy:.3f}, TFLite float32 file {fl
 # %% [markdown]
 # ## Task 1 (3 points): quantize and dequantize
 #
-# Write the affine quantizer of Chapter 8 and its inverse:
+# Chapter 8's quantizer rounds with NumPy (`np.round`: halves to the nearest **even** integer, in float64) and
+# explains that TFLite does it differently. Write the quantizer **as TFLite's kernels compute it**, and its inverse:
 #
 # * `quantize(x, scale, zero_point, bits=8)` returns $q = \operatorname{clamp}(\operatorname{round}(x / s) + z,\ -2^{b-1},\ 2^{b-1}-1)$
-#   as an `np.int8` array (every `bits` from 2 to 8 fits in int8). `round` is NumPy's `np.round`.
+#   as an `np.int8` array (every `bits` from 2 to 8 fits in int8), where $x / s$ is computed in **float32** and
+#   `round` rounds halves **away from zero** (TFLite's rule: 0.5 → 1, 1.5 → 2, 2.5 → 3, −0.5 → −1, −2.5 → −3;
+#   `np.round` and `np.rint` give 0, 2, 2, −0, −2 for the same values).
 # * `dequantize(q, scale, zero_point)` returns $\hat x = s\,(q - z)$ as a float array (`np.float32` or `np.float64`).
 #   Convert `q` to float **before** subtracting: int8 arithmetic overflows (`np.int8(-128) - np.int8(5)` wraps).
 # * `x` and `q` are arrays of any shape; `scale` and `zero_point` are scalars or arrays that broadcast against them
@@ -173,27 +178,31 @@ print(f"float model: test accuracy {float_accuracy:.3f}, TFLite float32 file {fl
 #
 # The tests compare your codes with the int8 weights inside the reference model (`ref["weights"]`), with the codes the
 # interpreter's QUANTIZE op made of `ref["x_probe"]`, and your dequantized logits with its DEQUANTIZE op's output.
-# TFLite computes $x/s$ in float32 and rounds halves away from zero; where $x/s$ is a half-integer to float32
-# precision, the tests accept either neighbour (`codes_differing` in the setup cell).
+# Against the real file, where $x/s$ is a half-integer to float32 precision, the tests accept either neighbour
+# (`codes_differing` in the setup cell: the converter's own arithmetic may differ in the last bit); on exact halves
+# such as 2.5 they require your rounding to be TFLite's.
 #
 # <details><summary>Hint</summary>
 #
-# `np.clip(np.round(np.asarray(x) / scale) + zero_point, q_min, q_max).astype(np.int8)` with
-# `q_min, q_max = -2 ** (bits - 1), 2 ** (bits - 1) - 1`; and `scale * (q.astype(np.float64) - zero_point)`.
+# Rounding half away from zero is "add a half to the magnitude, floor it, put the sign back". Divide float32 by
+# float32. Then add the zero point, clip to $[-2^{b-1}, 2^{b-1}-1]$ and cast. For `dequantize`, `.astype(np.float64)`
+# first.
 # </details>
 
 # %% nbgrader={"grade_id": "task1_solution", "solution": true}
 def quantize(x, scale, zero_point, bits=8):
     ### BEGIN SOLUTION
-    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    q = np.round(np.asarray(x, dtype=np.float64) / np.asarray(scale, dtype=np.float64)) + np.asarray(zero_point)
-    return np.clip(q, q_min, q_max).astype(np.int8)
+    ratio = np.asarray(x, dtype=np.float32) / np.asarray(scale, dtype=np.float32)
+    away_from_zero = np.sign(ratio) * np.floor(np.abs(ratio) + np.float32(0.5))
+    lowest, highest = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return np.clip(away_from_zero.astype(np.int64) + np.asarray(zero_point, dtype=np.int64), lowest, highest).astype(np.int8)
     ### END SOLUTION
 
 
 def dequantize(q, scale, zero_point):
     ### BEGIN SOLUTION
-    return np.asarray(scale, dtype=np.float64) * (np.asarray(q).astype(np.float64) - np.asarray(zero_point))
+    codes = np.array(q, dtype=np.float64)  # leave int8 before subtracting: int8 arithmetic wraps
+    return (codes - zero_point) * np.array(scale, dtype=np.float64)
     ### END SOLUTION
 
 
@@ -204,6 +213,11 @@ assert isinstance(_got, np.ndarray) and _got.dtype == np.int8, f"quantize must r
 assert np.array_equal(_got, _want), f"quantize(x, 0.5, 0): expected {_want}, got {_got} (round, add z, clip to [-128, 127])"
 _got = quantize(np.array([0.0, 0.3]), 0.1, -5)
 assert np.array_equal(_got, [-5, -2]), f"quantize([0, 0.3], 0.1, zero_point=-5): expected [-5 -2], got {_got}"
+_ties = np.array([0.5, 1.5, 2.5, -0.5, -2.5])
+_got = quantize(_ties, 1.0, 0)
+assert np.array_equal(_got, [1, 2, 3, -1, -3]), (
+    f"quantize({_ties.tolist()}, 1.0, 0): expected [1 2 3 -1 -3] (halves away from zero, as TFLite), got {_got} "
+    "(hint: np.round rounds halves to even)")
 _dq = dequantize(np.array([-5, -2, 127], dtype=np.int8), 0.1, -5)
 assert np.allclose(_dq, [0.0, 0.3, 13.2]), f"dequantize([-5, -2, 127], 0.1, -5): expected [0. 0.3 13.2], got {_dq}"
 _w = ref["weights"]["dense1"]
@@ -233,82 +247,95 @@ _x = np.random.default_rng(1).normal(size=(3, 7))
 _q = quantize(_x, 0.05, 3)
 assert np.abs(dequantize(_q, 0.05, 3) - _x).max() <= 0.025 + 1e-9, "hidden: in-range error at most s/2"
 assert _q.shape == (3, 7), "hidden: shape kept"
+assert np.array_equal(quantize(np.array([0.75, -0.25, 1.25]), 0.5, 2), [4, 1, 5]), "hidden: ties after dividing by 0.5"
+assert np.array_equal(quantize(np.array([3.5, -4.5]), 1.0, 0, bits=4), [4, -5]), "hidden: 4-bit ties away from zero"
+assert np.array_equal(quantize(np.float32(0.3) * np.array([1, 3, 5], dtype=np.float32), np.float32(0.3) * 2, 0), [1, 2, 3]), \
+    "hidden: exact halves of float32 inputs (0.3, 0.9, 1.5 over 0.6)"
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 2 (3 points): choose the scale and the zero point
+# ## Task 2 (3 points): decide how few bits a layer can take
 #
-# Write `choose_qparams(x, symmetric, per_channel, bits=8)` returning `(scale, zero_point)` as NumPy arrays:
+# Chapter 8 measures that each extra bit adds about 6 dB of signal-to-quantization-noise ratio (SQNR). Turn that into
+# a decision: how many bits does a given weight tensor need to keep a target SQNR? Write
+# `fewest_bits(w, min_sqnr_db, per_channel=True)` returning the **smallest** `bits` in 2…8 (an `int`) for which
+# symmetric quantization of `w` reaches `min_sqnr_db`, or `None` if not even 8 bits do. The quantization the tests
+# use to judge your answer:
 #
-# * **symmetric** (weights): $s = \max|x| / (2^{b-1} - 1)$, $z = 0$;
-# * **asymmetric** (activations): widen the range to include 0, $x_{\min} = \min(\min x, 0)$,
-#   $x_{\max} = \max(\max x, 0)$; then $s = (x_{\max} - x_{\min}) / (2^b - 1)$ and
-#   $z = \operatorname{clip}(\operatorname{round}(-2^{b-1} - x_{\min} / s),\ -2^{b-1},\ 2^{b-1}-1)$;
-# * **per_channel**: one `(scale, zero_point)` per index of **axis 0** (the output channel in TFLite's layout),
-#   statistics taken over all other axes; the results have shape `(x.shape[0],)`. Otherwise one pair for the whole
-#   tensor, with shape `()`;
-# * if a range is zero (an all-zero tensor or channel), use $s = 1$ for it (the formula for $z$ then applies with $s = 1$);
-# * `zero_point` holds integers (any integer dtype).
+# * symmetric, narrow range: $s = \max|w| / (2^{b-1} - 1)$, $z = 0$; **per channel** (one scale per index of axis 0,
+#   the output channel in TFLite's layout, the maximum taken over all other axes) when `per_channel` is true,
+#   otherwise one scale for the whole tensor; a channel (or tensor) that is all zero gets $s = 1$;
+# * codes $q = \operatorname{round}(w/s)$ with TFLite's rounding (your Task 1 `quantize` does exactly this; the
+#   narrow range never clips here), $\hat w = s\,q$;
+# * $\mathrm{SQNR} = 10 \log_{10}\big(\sum w^2 / \sum (w - \hat w)^2\big)$ dB (`np.inf` if the error is 0).
 #
-# The tests compare your parameters with the interpreter's for every kernel of the reference model (symmetric,
-# per-channel) and for its input, whose range came from `CALIBRATION` (asymmetric, per-tensor).
+# The tests check the consequence of your decision: at your `bits` the SQNR is at least `min_sqnr_db`, and at
+# `bits - 1` it is below (or `bits` is 2). They use the kernels inside the reference int8 model and tensors whose
+# channels have very different ranges (where per-tensor scales need more bits than per-channel ones).
 #
 # <details><summary>Hint</summary>
 #
-# `axes = tuple(range(1, x.ndim)) if per_channel else None`, then `np.max(np.abs(x), axis=axes)` or
-# `np.min(x, axis=axes)` / `np.max(x, axis=axes)`; `np.where(scale > 0, scale, 1.0)` handles zero ranges.
+# Try the widths in increasing order. The "6 dB per bit" rule is an approximation: measure, do not extrapolate.
+# For per-channel maxima, `np.max(np.abs(w), axis=tuple(range(1, w.ndim)), keepdims=True)` broadcasts back.
 # </details>
 
 # %% nbgrader={"grade_id": "task2_solution", "solution": true}
-def choose_qparams(x, symmetric, per_channel, bits=8):
+def fewest_bits(w, min_sqnr_db, per_channel=True):
     ### BEGIN SOLUTION
-    x = np.asarray(x, dtype=np.float64)
-    axes = tuple(range(1, x.ndim)) if per_channel else None
-    if symmetric:
-        scale = np.max(np.abs(x), axis=axes) / (2 ** (bits - 1) - 1)
-        scale = np.where(scale > 0, scale, 1.0)
-        return scale, np.zeros(scale.shape, dtype=np.int64)
-    lo = np.minimum(np.min(x, axis=axes), 0.0)
-    hi = np.maximum(np.max(x, axis=axes), 0.0)
-    scale = (hi - lo) / (2 ** bits - 1)
-    scale = np.where(scale > 0, scale, 1.0)
-    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    zero_point = np.clip(np.round(q_min - lo / scale), q_min, q_max).astype(np.int64)
-    return scale, zero_point
+    w = np.asarray(w, dtype=np.float64)
+    over = tuple(range(1, w.ndim)) if per_channel and w.ndim > 1 else None
+    peak = np.max(np.abs(w), axis=over, keepdims=over is not None)
+    signal = float(np.sum(w**2))
+    for bits in range(2, 9):
+        step = np.where(peak > 0, peak / (2 ** (bits - 1) - 1), 1.0)
+        noise = float(np.sum((w - step * quantize(w, step, 0, bits)) ** 2))
+        if noise == 0 or 10 * np.log10(signal / noise) >= min_sqnr_db:
+            return bits
+    return None
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 3}
-_s, _z = choose_qparams(np.array([-0.5, 0.25, 1.5]), symmetric=False, per_channel=False)
-assert np.ndim(_s) == 0 and np.ndim(_z) == 0, f"per-tensor: expected scalar-shaped results, got shapes {np.shape(_s)}, {np.shape(_z)}"
-assert np.isclose(_s, 2.0 / 255) and int(_z) == -64, f"range [-0.5, 1.5], asymmetric: expected (s, z) = ({2 / 255:.6f}, -64), got ({float(_s):.6f}, {int(_z)})"
-_s, _z = choose_qparams(np.array([[1.0, -2.0], [0.5, 0.25]]), symmetric=True, per_channel=True)
-assert np.allclose(_s, [2 / 127, 0.5 / 127]) and np.all(np.asarray(_z) == 0), \
-    f"symmetric per-channel over axis 0: expected scales {[2 / 127, 0.5 / 127]}, zero points 0; got {_s}, {_z}"
-_w = ref["weights"]["dense1"]
-_s, _z = choose_qparams(_w["float"], symmetric=True, per_channel=True)
-assert np.shape(_s) == _w["scales"].shape, f"dense1: expected {_w['scales'].shape} scales, got shape {np.shape(_s)}"
-assert np.allclose(_s, _w["scales"], rtol=1e-6), f"dense1 scales: expected {_w['scales'][:3]}…, got {np.asarray(_s)[:3]}…"
-_s, _z = choose_qparams(CALIBRATION, symmetric=False, per_channel=False)
-assert np.isclose(_s, ref["input_scale"], rtol=1e-6) and int(_z) == ref["input_zero_point"], \
-    f"input (asymmetric, from CALIBRATION): expected ({ref['input_scale']:.6f}, {ref['input_zero_point']}), got ({float(_s):.6f}, {int(_z)})"
+def _sqnr2(w, bits, per_channel):
+    w = np.asarray(w, dtype=np.float64)
+    axes = tuple(range(1, w.ndim)) if per_channel and w.ndim > 1 else None
+    peak = np.max(np.abs(w), axis=axes, keepdims=axes is not None)
+    s = np.where(peak > 0, peak / (2 ** (bits - 1) - 1), 1.0)
+    r = (w / s).astype(np.float32)
+    err = np.sum((w - s * np.sign(r) * np.floor(np.abs(r) + 0.5)) ** 2)
+    return np.inf if err == 0 else float(10 * np.log10(np.sum(w**2) / err))
+
+
+def _check2(w, target, per_channel, label):
+    got = fewest_bits(w, target, per_channel=per_channel)
+    sqnrs = {b: round(_sqnr2(w, b, per_channel), 2) for b in range(2, 9)}
+    if sqnrs[8] < target:
+        assert got is None, f"{label}: not even 8 bits reach {target} dB (SQNR by bits {sqnrs}), expected None, got {got!r}"
+        return
+    assert isinstance(got, int) and 2 <= got <= 8, f"{label}: expected an int in 2..8, got {got!r}"
+    assert sqnrs[got] >= target, (f"{label}: at {got} bits the SQNR is {sqnrs[got]} dB, below {target} dB "
+                                  "(hint: per channel means one scale per output channel, axis 0)")
+    assert got == 2 or sqnrs[got - 1] < target, (
+        f"{label}: {got - 1} bits already give {sqnrs[got - 1]} dB ≥ {target} dB, so {got} is not the fewest "
+        "(hint: measure each width instead of extrapolating 6 dB per bit)")
+
+
+_k = ref["weights"]["dense1"]["float"]
+_check2(_k, 30.0, True, "dense1 kernel, 30 dB, per channel")
+_uneven = np.random.default_rng(4).normal(size=(6, 50)) * np.array([[0.01], [0.03], [0.1], [0.3], [1.0], [3.0]])
+_check2(_uneven, 25.0, True, "channels spanning 300× in range, 25 dB, per channel")
+_check2(_uneven, 25.0, False, "the same tensor, 25 dB, per tensor")
 print("Task 2: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 for _name in ("conv1", "conv2", "logits"):
-    _w = ref["weights"][_name]
-    _s, _z = choose_qparams(_w["float"], symmetric=True, per_channel=True)
-    assert np.allclose(_s, _w["scales"], rtol=1e-6), f"hidden: {_name} per-channel scales"
-    assert np.array_equal(np.asarray(_z), _w["zero_points"]), f"hidden: {_name} zero points"
-_s, _z = choose_qparams(np.array([0.5, 2.0]), symmetric=False, per_channel=False)
-assert np.isclose(_s, 2.0 / 255) and int(_z) == -128, "hidden: all-positive range starts at 0 (z = -128)"
-_s, _z = choose_qparams(np.array([-3.0, -1.0]), symmetric=False, per_channel=False)
-assert np.isclose(_s, 3.0 / 255) and int(_z) == 127, "hidden: all-negative range ends at 0 (z = 127)"
-_s, _z = choose_qparams(np.zeros((2, 3)), symmetric=True, per_channel=True)
-assert np.allclose(_s, 1.0) and np.all(np.asarray(_z) == 0), "hidden: all-zero channels get scale 1"
-_s, _z = choose_qparams(np.array([[0.0, 0.0], [-1.0, 3.0]]), symmetric=False, per_channel=True, bits=4)
-assert np.allclose(_s, [1.0, 4.0 / 15]) and np.array_equal(np.asarray(_z), [-8, -4]), "hidden: asymmetric per-channel, 4 bits, a zero channel"
-_s, _z = choose_qparams(np.array([-0.7, 0.35]), symmetric=True, per_channel=False, bits=4)
-assert np.isclose(_s, 0.1) and int(_z) == 0, "hidden: symmetric 4 bits divides by 7"
+    for _target in (15.0, 28.0, 40.0):
+        _check2(ref["weights"][_name]["float"], _target, True, f"hidden: {_name}, {_target} dB")
+_check2(ref["weights"]["conv2"]["float"], 33.0, False, "hidden: conv2 per tensor")
+_check2(_uneven, 45.0, True, "hidden: 45 dB")
+_check2(_uneven, 60.0, False, "hidden: 60 dB per tensor: more than 8 bits")
+_check2(np.concatenate([_uneven, np.zeros((1, 50))]), 20.0, True, "hidden: an all-zero channel")
+_check2(np.linspace(-1, 1, 101), 20.0, True, "hidden: a 1-D tensor")
+assert fewest_bits(np.zeros((3, 4)), 30.0) == 2, "hidden: an all-zero tensor is exact at 2 bits"
 ### END HIDDEN TESTS
 
 # %% [markdown]

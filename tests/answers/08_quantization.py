@@ -10,7 +10,8 @@ def dequantize(q, scale, zero_point):
 
 _QUANTIZE = '''def quantize(x, scale, zero_point, bits=8):
     q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    q = np.round(np.asarray(x, dtype=np.float64) / np.asarray(scale, dtype=np.float64)) + np.asarray(zero_point)
+    r = np.asarray(x, dtype=np.float32) / np.asarray(scale, dtype=np.float32)
+    q = np.sign(r) * np.floor(np.abs(r) + 0.5) + np.asarray(zero_point)
     return np.clip(q, q_min, q_max).astype(np.int8)
 '''
 
@@ -40,6 +41,10 @@ print(f"{len(tiny_model):,} bytes, trained and converted in {tiny_seconds:.1f} s
 '''
 
 
+_T2_HEAD = '''def fewest_bits(w, min_sqnr_db, per_channel=True):
+'''
+
+
 def _converter(body: str) -> str:
     """The task 3 cell: a convert_int8 whose body is `body` (indented 4), then the given lines."""
     return "def convert_int8(saved_model_dir, calibration_data):\n" + body + _TASK3_GIVEN
@@ -54,7 +59,8 @@ ANSWERS = [
         why="copies the chapter's symmetric qrange (narrow, [-7, 7] at 4 bits) where the spec asks the full range (review E8)",
         code='''def quantize(x, scale, zero_point, bits=8):
     q_min, q_max = -(2 ** (bits - 1) - 1), 2 ** (bits - 1) - 1
-    q = np.round(np.asarray(x, dtype=np.float64) / scale) + zero_point
+    r = np.asarray(x, dtype=np.float32) / np.asarray(scale, dtype=np.float32)
+    q = np.sign(r) * np.floor(np.abs(r) + 0.5) + zero_point
     return np.clip(q, q_min, q_max).astype(np.int8)
 ''' + _DEQUANTIZE,
     ),
@@ -65,7 +71,8 @@ ANSWERS = [
         why="clips round(x / s) to the range and adds z afterwards: q overflows int8 and wraps (review E8)",
         code='''def quantize(x, scale, zero_point, bits=8):
     q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    q = np.clip(np.round(np.asarray(x, dtype=np.float64) / scale), q_min, q_max) + zero_point
+    r = np.asarray(x, dtype=np.float32) / np.asarray(scale, dtype=np.float32)
+    q = np.clip(np.sign(r) * np.floor(np.abs(r) + 0.5), q_min, q_max) + zero_point
     return q.astype(np.int8)
 ''' + _DEQUANTIZE,
     ),
@@ -91,9 +98,9 @@ def dequantize(q, scale, zero_point):
     ),
     Answer(
         cell="task1_solution",
-        name="rint_with_bit_shifts",
-        kind="valid",
-        why="np.rint (same half-to-even rounding as np.round) and 1 << (bits - 1) for the range; float32 dequantize",
+        name="numpy_rint_half_to_even",
+        kind="wrong",
+        why="the chapter's rounding (np.rint / np.round: halves to even), so 2.5 becomes 2 where TFLite gives 3",
         code='''def quantize(x, scale, zero_point, bits=8):
     half = 1 << (bits - 1)
     codes = np.rint(np.asarray(x, dtype=np.float64) / scale) + zero_point
@@ -105,65 +112,113 @@ def dequantize(q, scale, zero_point):
     return (q - np.float32(zero_point)) * np.asarray(scale, dtype=np.float32)
 ''',
     ),
-    # ---- task 2: choose_qparams
     Answer(
-        cell="task2_solution",
-        name="asymmetric_range_without_zero",
+        cell="task1_solution",
+        name="floor_plus_half_without_sign",
         kind="wrong",
-        why="asymmetric range from min and max only, not widened to include 0: an all-positive range cannot code 0",
-        code='''def choose_qparams(x, symmetric, per_channel, bits=8):
-    x = np.asarray(x, dtype=np.float64)
-    axes = tuple(range(1, x.ndim)) if per_channel else None
-    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    if symmetric:
-        scale = np.max(np.abs(x), axis=axes) / q_max
-        scale = np.where(scale > 0, scale, 1.0)
-        return scale, np.zeros(scale.shape, dtype=np.int64)
-    lo, hi = np.min(x, axis=axes), np.max(x, axis=axes)
-    scale = np.where(hi > lo, (hi - lo) / (2 ** bits - 1), 1.0)
-    return scale, np.clip(np.round(q_min - lo / scale), q_min, q_max).astype(np.int64)
-''',
+        why="floor(x / s + 0.5) rounds halves up, not away from zero: -2.5 becomes -2 where TFLite gives -3",
+        code='''def quantize(x, scale, zero_point, bits=8):
+    r = np.asarray(x, dtype=np.float32) / np.asarray(scale, dtype=np.float32)
+    q = np.floor(r + 0.5) + zero_point
+    return np.clip(q, -(2 ** (bits - 1)), 2 ** (bits - 1) - 1).astype(np.int8)
+''' + _DEQUANTIZE,
     ),
     Answer(
-        cell="task2_solution",
-        name="symmetric_divides_by_2_to_b_minus_1",
-        kind="wrong",
-        why="symmetric scale max|x| / 2^(b-1) (128) instead of / (2^(b-1) - 1) (127): every TFLite scale is off",
-        code='''def choose_qparams(x, symmetric, per_channel, bits=8):
-    x = np.asarray(x, dtype=np.float64)
-    axes = tuple(range(1, x.ndim)) if per_channel else None
-    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    if symmetric:
-        scale = np.max(np.abs(x), axis=axes) / 2 ** (bits - 1)
-        scale = np.where(scale > 0, scale, 1.0)
-        return scale, np.zeros(scale.shape, dtype=np.int64)
-    lo, hi = np.minimum(np.min(x, axis=axes), 0.0), np.maximum(np.max(x, axis=axes), 0.0)
-    scale = np.where(hi > lo, (hi - lo) / (2 ** bits - 1), 1.0)
-    return scale, np.clip(np.round(q_min - lo / scale), q_min, q_max).astype(np.int64)
-''',
-    ),
-    Answer(
-        cell="task2_solution",
-        name="flatten_rows_per_channel",
+        cell="task1_solution",
+        name="where_floor_ceil_float32_dequantize",
         kind="valid",
-        why="per-channel statistics by reshaping to (channels, -1) instead of reducing over a tuple of axes",
-        code='''def choose_qparams(x, symmetric, per_channel, bits=8):
-    x = np.asarray(x, dtype=np.float64)
-    rows = x.reshape(x.shape[0], -1) if per_channel and x.ndim > 0 else x.reshape(1, -1)
-    lo = np.minimum(rows.min(axis=1), 0.0)
-    hi = np.maximum(rows.max(axis=1), 0.0)
-    q_min, q_max = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    if symmetric:
-        scale = np.maximum(-lo, hi) / q_max
-        zero_point = np.zeros(len(rows), dtype=np.int32)
-    else:
-        scale = (hi - lo) / (q_max - q_min)
-    scale = np.where(scale > 0, scale, 1.0)
-    if not symmetric:
-        zero_point = np.clip(np.round(q_min - lo / scale), q_min, q_max).astype(np.int32)
-    if not per_channel:
-        return scale[0], zero_point[0]
-    return scale, zero_point
+        why="np.where(r >= 0, floor(r + 0.5), ceil(r - 0.5)), 1 << (bits - 1) for the range; float32 dequantize",
+        code='''def quantize(x, scale, zero_point, bits=8):
+    half = 1 << (bits - 1)
+    r = np.asarray(x, dtype=np.float32) / np.float32(1) / np.asarray(scale, dtype=np.float32)
+    codes = np.where(r >= 0, np.floor(r + np.float32(0.5)), np.ceil(r - np.float32(0.5))) + zero_point
+    return np.clip(codes, -half, half - 1).astype(np.int8)
+
+
+def dequantize(q, scale, zero_point):
+    q = np.asarray(q, dtype=np.float32)
+    return (q - np.float32(zero_point)) * np.asarray(scale, dtype=np.float32)
+''',
+    ),
+    # ---- task 2: fewest_bits
+    Answer(
+        cell="task2_solution",
+        name="six_db_per_bit_rule",
+        kind="wrong",
+        why="extrapolates the 6.02 dB-per-bit rule instead of measuring: the rule is an approximation and misses by a bit",
+        code=_T2_HEAD + '''    bits = int(np.ceil(min_sqnr_db / 6.02))
+    return bits if bits <= 8 else None
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="per_tensor_scale_always",
+        kind="wrong",
+        why="uses one scale for the whole tensor even when per_channel is true: uneven channels need more bits than necessary",
+        code=_T2_HEAD + '''    w = np.asarray(w, dtype=np.float64)
+    peak = np.max(np.abs(w))
+    for bits in range(2, 9):
+        s = peak / (2 ** (bits - 1) - 1) if peak > 0 else 1.0
+        err = np.sum((w - s * quantize(w, s, 0, bits)) ** 2)
+        if err == 0 or 10 * np.log10(np.sum(w**2) / err) >= min_sqnr_db:
+            return bits
+    return None
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="twenty_log10",
+        kind="wrong",
+        why="computes SQNR as 20 log10 of the power ratio (the amplitude formula on powers): every SQNR is doubled",
+        code=_T2_HEAD + '''    w = np.asarray(w, dtype=np.float64)
+    axes = tuple(range(1, w.ndim)) if per_channel and w.ndim > 1 else None
+    peak = np.max(np.abs(w), axis=axes, keepdims=axes is not None)
+    for bits in range(2, 9):
+        s = np.where(peak > 0, peak / (2 ** (bits - 1) - 1), 1.0)
+        err = np.sum((w - s * quantize(w, s, 0, bits)) ** 2)
+        if err == 0 or 20 * np.log10(np.sum(w**2) / err) >= min_sqnr_db:
+            return bits
+    return None
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="full_range_scale",
+        kind="wrong",
+        why="scale max|w| / 2^(b-1) (the full range's 128 instead of the symmetric 127): a coarser grid than the tests'",
+        code=_T2_HEAD + '''    w = np.asarray(w, dtype=np.float64)
+    axes = tuple(range(1, w.ndim)) if per_channel and w.ndim > 1 else None
+    peak = np.max(np.abs(w), axis=axes, keepdims=axes is not None)
+    for bits in range(2, 9):
+        s = np.where(peak > 0, peak / 2 ** (bits - 1), 1.0)
+        err = np.sum((w - s * quantize(w, s, 0, bits)) ** 2)
+        if err == 0 or 10 * np.log10(np.sum(w**2) / err) >= min_sqnr_db:
+            return bits
+    return None
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="highest_failing_plus_one_from_the_top",
+        kind="valid",
+        why="walks down from 8 bits while the target still holds, with per-channel scales reshaped by hand",
+        code=_T2_HEAD + '''    w = np.asarray(w, dtype=np.float64)
+
+    def sqnr(bits):
+        if per_channel and w.ndim > 1:
+            peak = np.abs(w).reshape(w.shape[0], -1).max(axis=1).reshape((-1,) + (1,) * (w.ndim - 1))
+        else:
+            peak = np.abs(w).max()
+        s = np.where(peak > 0, peak / (2 ** (bits - 1) - 1), 1.0)
+        err = np.sum((w - dequantize(quantize(w, s, 0, bits), s, 0)) ** 2)
+        return np.inf if err == 0 else 10 * np.log10(np.sum(w**2) / err)
+
+    if sqnr(8) < min_sqnr_db:
+        return None
+    bits = 8
+    while bits > 2 and sqnr(bits - 1) >= min_sqnr_db:
+        bits -= 1
+    return bits
 ''',
     ),
     # ---- task 3: convert_int8
@@ -274,6 +329,22 @@ def dequantize(q, scale, zero_point):
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = lambda: ([x[i:i + 50]] for i in range(0, 300, 50))
     return converter.convert()
+''' + _TASK4_GIVEN,
+    ),
+    Answer(
+        cell="task4_solution",
+        name="linear_model_too_weak",
+        kind="wrong",
+        why="meets the byte budget with a linear classifier on the raw signals: tiny, but MNIST-1D needs features (far below 0.80)",
+        code='''def tiny_int8_model(x, y):
+    keras.utils.set_random_seed(0)
+    linear = keras.Sequential([keras.Input((40,)), keras.layers.Dense(10)])
+    linear.compile(optimizer=keras.optimizers.Adam(1e-2),
+                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    linear.fit(x, y, batch_size=128, epochs=20, verbose=0)
+    directory = str(Path(tempfile.mkdtemp()) / "linear")
+    linear.export(directory, verbose=False)
+    return convert_int8(directory, x[:300])
 ''' + _TASK4_GIVEN,
     ),
     Answer(
