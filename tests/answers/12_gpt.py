@@ -472,6 +472,12 @@ def masked_lm_loss(logits, y, w):
         code="model5 = train_gpt(d_model=64, n_layers=2, n_heads=4, peak_lr=1e-3)\n",
     ),
     Answer(
+        cell="task5_solution", name="high_rate_no_warmup", kind="wrong",
+        why="peak_lr=1e-2 from step 0: the first steps at full rate undo what warmup protects (2.645 measured, vs 2.418 "
+            "with 20 warmup steps)",
+        code="model5 = train_gpt(d_model=64, n_layers=2, n_heads=4, peak_lr=1e-2)\n",
+    ),
+    Answer(
         cell="task5_solution", name="oversized_model", kind="wrong",
         why="a model wider than the parameter budget allows (train_gpt refuses it: no model is stored)",
         code="model5 = train_gpt(d_model=128, n_layers=2, n_heads=4, peak_lr=3e-3, warmup_steps=20)\n",
