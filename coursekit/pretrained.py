@@ -1,10 +1,17 @@
-"""The course's own small pretrained model: a CNN trained on sklearn digits 0–4 (chapter 7, exercise 7).
+"""The course's own small pretrained models (chapter 7, exercise 7).
 
 No machine that builds or tests the course can download pretrained weights, so the course ships its
-own: `python -m coursekit.pretrained` re-trains it with a fixed recipe and seed and writes
-`assets/digits04_base.keras` (tens of KB) and `assets/digits04_base.json` (recipe, data split, seed,
-library versions, size, source-task accuracy). `tests/test_pretrained.py` re-runs the recipe and
-checks that the result reproduces and that the committed file loads and scores what the JSON says.
+own: `python -m coursekit.pretrained` re-trains them with fixed recipes and seeds and writes
+
+- `assets/mnist1d04_base.keras` + `.json`: a 1-D CNN with global max pooling trained on many MNIST-1D
+  signals of classes 0–4 (generated offline by `mnist1d.data.make_dataset`, never downloaded); the base
+  that transfers (chapter 7's first case, exercise 7 task 4);
+- `assets/digits04_base.keras` + `.json`: a small CNN trained on sklearn digits 0–4; the base that does
+  not need transferring (chapter 7's "when not to transfer" case, exercise 7 tasks 1–2).
+
+Each JSON holds the recipe, data split, seed, library versions, size and source-task accuracy.
+`tests/test_pretrained.py` re-runs the recipes and checks that the results reproduce and that the committed
+files load and score what their JSON says.
 """
 
 from __future__ import annotations
@@ -105,13 +112,128 @@ def train(recipe: dict[str, Any] = RECIPE):
     return model, data, time.perf_counter() - start
 
 
+MNIST1D_NAME = "mnist1d04_base"
+MNIST1D_RECIPE: dict[str, Any] = {
+    "data": "mnist1d.data.make_dataset(args) with get_dataset_args() defaults except num_samples, seed and "
+            "train_split=1.0, on the templates of the source classes only (generated offline; get_dataset() would download)",
+    "source_classes": [0, 1, 2, 3, 4],
+    "num_samples": 10000,
+    "data_seed": 0,
+    "test_samples": 2000,
+    "test_data_seed": 99,
+    "seed": 0,
+    "architecture": "Conv1D(32,5)-BN-ReLU-MaxPool(2) -> Conv1D(64,5)-BN-ReLU-MaxPool(2) -> Conv1D(64,3)-BN-ReLU "
+                    "-> GlobalMaxPooling1D (64 features) -> Dense(5) logits; convs 'same', no bias, BN momentum 0.9",
+    "optimizer": "Adam",
+    "learning_rate": 3e-3,
+    "batch_size": 128,
+    "epochs": 6,
+    "loss": "SparseCategoricalCrossentropy(from_logits=True)",
+}
+
+
+def mnist1d_signals(classes, num_samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST-1D signals of the given classes, generated offline: x (N, 40, 1) float32, y relabelled 0.. (int64).
+
+    `make_dataset` draws `num_samples // len(classes)` signals per class and standardises the set it made."""
+    from mnist1d.data import get_dataset_args, get_templates, make_dataset
+
+    args = get_dataset_args()
+    args.num_samples, args.seed, args.train_split = num_samples, seed, 1.0
+    templates = get_templates()
+    classes = list(classes)
+    subset = {"x": templates["x"][classes], "t": templates["t"], "y": templates["y"][classes]}
+    data = make_dataset(args, template=subset)
+    return data["x"].astype("float32")[..., None], (data["y"] - classes[0]).astype("int64")
+
+
+def mnist1d_source(recipe: dict[str, Any] = MNIST1D_RECIPE) -> dict[str, np.ndarray]:
+    x, y = mnist1d_signals(recipe["source_classes"], recipe["num_samples"], recipe["data_seed"])
+    x_test, y_test = mnist1d_signals(recipe["source_classes"], recipe["test_samples"], recipe["test_data_seed"])
+    return {"x_train": x, "y_train": y, "x_test": x_test, "y_test": y_test}
+
+
+def build_mnist1d_model(n_classes: int = 5):
+    """The 1-D base; layer names are what chapter 7 and exercise 7 refer to."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((40, 1), name="signal")
+    x = inputs
+    for block, (filters, width) in enumerate([(32, 5), (64, 5), (64, 3)], start=1):
+        x = layers.Conv1D(filters, width, padding="same", use_bias=False, name=f"block{block}_conv")(x)
+        x = layers.BatchNormalization(momentum=0.9, name=f"block{block}_bn")(x)
+        x = layers.ReLU(name=f"block{block}_relu")(x)
+        if block < 3:
+            x = layers.MaxPooling1D(2, name=f"block{block}_pool")(x)
+    x = layers.GlobalMaxPooling1D(name="features")(x)
+    outputs = layers.Dense(n_classes, name="source_head")(x)
+    return keras.Model(inputs, outputs, name=MNIST1D_NAME)
+
+
+def train_mnist1d(recipe: dict[str, Any] = MNIST1D_RECIPE):
+    """Train the MNIST-1D base with the recipe; returns (model, data, seconds)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    data = mnist1d_source(recipe)
+    keras.utils.set_random_seed(recipe["seed"])
+    model = build_mnist1d_model(len(recipe["source_classes"]))
+    model.compile(optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    start = time.perf_counter()
+    model.fit(data["x_train"], data["y_train"], batch_size=recipe["batch_size"], epochs=recipe["epochs"],
+              shuffle=True, verbose=0)
+    return model, data, time.perf_counter() - start
+
+
+def mnist1d_asset_paths(root: Path | None = None) -> tuple[Path, Path]:
+    folder = (root or repo_root()) / "assets"
+    return folder / f"{MNIST1D_NAME}.keras", folder / f"{MNIST1D_NAME}.json"
+
+
+def write_mnist1d(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
+    """Train and write `<out_dir>/mnist1d04_base.keras` and `.json` (default: the repository's assets/)."""
+    model_path, json_path = mnist1d_asset_paths(root)
+    if out_dir is not None:
+        model_path, json_path = Path(out_dir) / model_path.name, Path(out_dir) / json_path.name
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    model, data, seconds = train_mnist1d()
+    shipped = build_mnist1d_model(len(MNIST1D_RECIPE["source_classes"]))
+    shipped.set_weights(model.get_weights())
+    shipped.save(model_path)
+    correct = test_correct(model, data)
+    record = {
+        "file": model_path.name,
+        "description": "1-D CNN pretrained on MNIST-1D classes 0-4 (signals generated offline); the course's offline "
+                       "stand-in for downloaded pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+        "generated_by": "python -m coursekit.pretrained",
+        "recipe": MNIST1D_RECIPE,
+        "split": {"n_train": int(len(data["y_train"])), "n_test": int(len(data["y_test"]))},
+        "versions": versions(),
+        "size_bytes": model_path.stat().st_size,
+        "parameters": int(model.count_params()),
+        "train_seconds": round(seconds, 1),
+        "source_test_correct": correct,
+        "source_test_accuracy": round(correct / len(data["y_test"]), 4),
+        "reproduce_tolerance": REPRODUCE_TOLERANCE,
+    }
+    json_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return {**record, "model_path": str(model_path), "json_path": str(json_path)}
+
+
+def load_mnist1d_record(root: Path | None = None) -> dict[str, Any]:
+    return json.loads(mnist1d_asset_paths(root)[1].read_text(encoding="utf-8"))
+
+
 def versions() -> dict[str, str]:
     import keras
     import sklearn
     import tensorflow as tf
+    from importlib.metadata import version
 
     return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "numpy": np.__version__, "scikit-learn": sklearn.__version__}
+            "numpy": np.__version__, "scikit-learn": sklearn.__version__, "mnist1d": version("mnist1d")}
 
 
 def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
@@ -156,11 +278,15 @@ def load_record(root: Path | None = None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursekit.pretrained", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder to write to (default: the repository's assets/)")
+    parser.add_argument("--only", choices=["digits", "mnist1d"], default=None, help="re-train one of the two bases")
     args = parser.parse_args(argv)
-    rec = write(out_dir=args.out)
-    print(f"wrote {rec['model_path']} ({rec['size_bytes'] / 1024:.0f} KB, {rec['parameters']} parameters) and {rec['json_path']}")
-    print(f"source task (digits 0-4) test accuracy {rec['source_test_accuracy']:.4f} "
-          f"({rec['source_test_correct']}/{rec['split']['n_test']}), trained in {rec['train_seconds']} s")
+    for name, writer in (("digits", write), ("mnist1d", write_mnist1d)):
+        if args.only not in (None, name):
+            continue
+        rec = writer(out_dir=args.out)
+        print(f"wrote {rec['model_path']} ({rec['size_bytes'] / 1024:.0f} KB, {rec['parameters']} parameters) and {rec['json_path']}")
+        print(f"source task ({name} 0-4) test accuracy {rec['source_test_accuracy']:.4f} "
+              f"({rec['source_test_correct']}/{rec['split']['n_test']}), trained in {rec['train_seconds']} s")
     return 0
 
 
