@@ -40,55 +40,106 @@ _PRUNE_ONE_SHOT = '''def prune_model(model, sparsity):
 '''
 
 ANSWERS = [
-    # Task 1: the magnitude mask
+    # Task 1: the 2:4 mask
     Answer(
         cell="task1_solution",
-        name="unstable_argsort",
+        name="groups_along_outputs",
         kind="wrong",
-        why="np.argsort's default sort is not stable (E9 T1): among equal |w| it does not prune the earlier entry first",
-        code='''def magnitude_mask(w, sparsity):
-    flat = np.abs(np.asarray(w)).ravel()
-    mask = np.ones(flat.size, dtype="float32")
-    mask[np.argsort(flat)[: int(round(sparsity * flat.size))]] = 0.0
-    return mask.reshape(np.shape(w))
+        why="groups m consecutive weights of a row (along the outputs) instead of along the inputs the product sums over",
+        code='''def nm_mask(w, n=2, m=4):
+    w = np.asarray(w)
+    if w.ndim != 2 or w.shape[0] % m != 0 or not 0 <= n <= m:
+        raise ValueError("bad kernel or n, m")
+    inputs, outputs = w.shape
+    if outputs % m:
+        raise ValueError("outputs")
+    grouped = np.abs(w).reshape(inputs, outputs // m, m)
+    order = np.argsort(grouped, axis=2, kind="stable")
+    keep = np.ones(grouped.shape, np.float32)
+    np.put_along_axis(keep, order[:, :, : m - n], 0.0, axis=2)
+    return keep.reshape(inputs, outputs)
 ''',
     ),
     Answer(
         cell="task1_solution",
-        name="threshold_prunes_all_ties",
+        name="strided_groups",
         kind="wrong",
-        why="a threshold at the k-th smallest |w| prunes every tie at the threshold, more than k entries (E9 T1)",
-        code='''def magnitude_mask(w, sparsity):
-    a = np.abs(np.asarray(w))
-    k = int(round(sparsity * a.size))
-    if k == 0:
-        return np.ones(a.shape, "float32")
-    return (a > np.sort(a.ravel())[k - 1]).astype("float32")
+        why="reshape(m, inputs // m, outputs) groups rows g, g + inputs/m, ... (strided), not m consecutive rows",
+        code='''def nm_mask(w, n=2, m=4):
+    w = np.asarray(w)
+    if w.ndim != 2 or w.shape[0] % m != 0 or not 0 <= n <= m:
+        raise ValueError("bad kernel or n, m")
+    inputs, outputs = w.shape
+    grouped = np.abs(w).reshape(m, inputs // m, outputs)
+    order = np.argsort(grouped, axis=0, kind="stable")
+    keep = np.ones(grouped.shape, np.float32)
+    np.put_along_axis(keep, order[: m - n], 0.0, axis=0)
+    return keep.reshape(inputs, outputs)
 ''',
     ),
     Answer(
         cell="task1_solution",
-        name="truncates_instead_of_round",
+        name="global_magnitude_at_half",
         kind="wrong",
-        why="int(sparsity * n) truncates: 3.5 zeros become 3, the spec says round() (4)",
-        code='''def magnitude_mask(w, sparsity):
-    flat = np.abs(np.asarray(w)).ravel()
-    mask = np.ones(flat.size, dtype="float32")
-    mask[np.argsort(flat, kind="stable")[: int(sparsity * flat.size)]] = 0.0
-    return mask.reshape(np.shape(w))
+        why="the chapter's unstructured magnitude mask at sparsity (m - n) / m: the right count overall, not per group",
+        code='''def nm_mask(w, n=2, m=4):
+    w = np.asarray(w)
+    if w.ndim != 2 or w.shape[0] % m != 0 or not 0 <= n <= m:
+        raise ValueError("bad kernel or n, m")
+    flat = np.abs(w).ravel()
+    keep = np.ones(flat.size, np.float32)
+    keep[np.argsort(flat, kind="stable")[: round((m - n) / m * flat.size)]] = 0.0
+    return keep.reshape(w.shape)
 ''',
     ),
     Answer(
         cell="task1_solution",
-        name="lexsort_by_value_then_index",
+        name="keeps_largest_first_on_ties",
+        kind="wrong",
+        why="keeps the n largest with a stable sort of -|w|: among ties it keeps the smaller row and prunes the larger one",
+        code='''def nm_mask(w, n=2, m=4):
+    w = np.asarray(w)
+    if w.ndim != 2 or w.shape[0] % m != 0 or not 0 <= n <= m:
+        raise ValueError("bad kernel or n, m")
+    inputs, outputs = w.shape
+    grouped = -np.abs(w).reshape(inputs // m, m, outputs)
+    order = np.argsort(grouped, axis=1, kind="stable")
+    keep = np.zeros(grouped.shape, np.float32)
+    np.put_along_axis(keep, order[:, :n, :], 1.0, axis=1)
+    return keep.reshape(inputs, outputs)
+''',
+    ),
+    Answer(
+        cell="task1_solution",
+        name="no_shape_checks",
+        kind="wrong",
+        why="right mask, but a kernel whose rows do not split into groups of m gets a reshape error, not ValueError",
+        code='''def nm_mask(w, n=2, m=4):
+    w = np.asarray(w)
+    inputs, outputs = w.shape
+    grouped = np.abs(w).reshape(inputs // m, m, outputs)
+    order = np.argsort(grouped, axis=1, kind="stable")
+    keep = np.ones(grouped.shape, np.float32)
+    np.put_along_axis(keep, order[:, : m - n, :], 0.0, axis=1)
+    return keep.reshape(inputs, outputs)
+''',
+    ),
+    Answer(
+        cell="task1_solution",
+        name="python_loops_sorted_key",
         kind="valid",
-        why="np.lexsort with the flat index as the tie-breaker is the same rule as a stable argsort",
-        code='''def magnitude_mask(w, sparsity):
-    a = np.abs(np.asarray(w, dtype="float64")).ravel()
-    order = np.lexsort((np.arange(a.size), a))
-    mask = np.ones(a.size, "float32")
-    mask[order[: round(sparsity * a.size)]] = 0
-    return mask.reshape(np.shape(w))
+        why="plain loops over columns and groups, sorting each group's rows by (|w|, row)",
+        code='''def nm_mask(w, n=2, m=4):
+    w = np.asarray(w)
+    if w.ndim != 2 or w.shape[0] % m != 0 or not 0 <= n <= m:
+        raise ValueError("bad kernel or n, m")
+    keep = np.ones(w.shape, dtype=np.float32)
+    for col in range(w.shape[1]):
+        for start in range(0, w.shape[0], m):
+            rows = sorted(range(start, start + m), key=lambda r: (abs(float(w[r, col])), r))
+            for r in rows[: m - n]:
+                keep[r, col] = 0.0
+    return keep
 ''',
     ),
     # Task 2: k-means
@@ -126,6 +177,21 @@ ANSWERS = [
         if np.array_equal(new, c):
             break
         c = new
+    labels = np.abs(v[:, None] - c[None, :]).argmin(axis=1)
+    return c, c[labels].reshape(w.shape).astype(w.dtype)
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="one_round_only",
+        kind="wrong",
+        why="assigns and moves the centroids once and stops: Lloyd's algorithm repeats until no centroid moves",
+        code='''def kmeans_weights(w, k):
+    w = np.asarray(w)
+    v = w.astype("float64").ravel()
+    c = np.linspace(v.min(), v.max(), k)
+    labels = np.abs(v[:, None] - c[None, :]).argmin(axis=1)
+    c = np.array([v[labels == j].mean() if np.any(labels == j) else c[j] for j in range(k)])
     labels = np.abs(v[:, None] - c[None, :]).argmin(axis=1)
     return c, c[labels].reshape(w.shape).astype(w.dtype)
 ''',
@@ -281,6 +347,43 @@ ANSWERS = [
     return model
 ''' + _T4_TAIL,
     ),
+    Answer(
+        cell="task4_solution",
+        name="one_shot_without_fine_tuning",
+        kind="wrong",
+        why="prunes 80 % of every kernel at once and returns it untrained: the accuracy the fine-tuning would recover is lost",
+        code='''def prune_model(model, sparsity):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            w = layer.kernel.numpy()
+            cut = np.quantile(np.abs(w), sparsity, method="higher")
+            layer.kernel.assign(np.where(np.abs(w) > cut, w, 0.0).astype("float32"))
+    return model
+''' + _T4_TAIL,
+    ),
+    Answer(
+        cell="task4_solution",
+        name="global_threshold_across_layers",
+        kind="wrong",
+        why="one magnitude threshold over all kernels (global pruning): 80 % overall, but the layers with large weights keep more",
+        code='''def prune_model(model, sparsity):
+    dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+    cut = np.quantile(np.concatenate([np.abs(l.kernel.numpy()).ravel() for l in dense]), sparsity, method="higher")
+    keeps = [(l.kernel, (np.abs(l.kernel.numpy()) > cut).astype("float32")) for l in dense]
+
+    class Reapply(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            for kernel, keep in keeps:
+                kernel.assign(kernel.numpy() * keep)
+
+    for kernel, keep in keeps:
+        kernel.assign(kernel.numpy() * keep)
+    keras.utils.set_random_seed(0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=LOSS)
+    model.fit(x_train, y_train, epochs=8, batch_size=128, verbose=0, callbacks=[Reapply()])
+    return model
+''' + _T4_TAIL,
+    ),
     # Task 5: compress
     Answer(
         cell="task5_solution",
@@ -317,6 +420,65 @@ ANSWERS = [
     small.fit(x_train, y_train, epochs=15, batch_size=128, verbose=0)
     with tempfile.TemporaryDirectory() as folder:
         small.export(folder, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(folder)
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = lambda: ([row[None]] for row in x_train[:200])
+        return converter.convert()
+''' + _T5_TAIL,
+    ),
+    Answer(
+        cell="task5_solution",
+        name="baseline_dynamic_range",
+        kind="wrong",
+        why="int8-converts the given 256-256 baseline as it is: about 78,000 weights are 78 kB, far over the gzip budget",
+        code='''def compress(model):
+    with tempfile.TemporaryDirectory() as folder:
+        model.export(folder, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(folder)
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        return converter.convert()
+''' + _T5_TAIL,
+    ),
+    Answer(
+        cell="task5_solution",
+        name="student_far_too_small",
+        kind="wrong",
+        why="meets the byte budget with 4 hidden units: tiny, but it cannot reach 0.55 (a budget is a ceiling, not a target)",
+        code='''def compress(model):
+    keras.utils.set_random_seed(0)
+    student = build_mlp((4,), name="student")
+    student.compile(optimizer=keras.optimizers.Adam(3e-3), loss=LOSS)
+    student.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
+    with tempfile.TemporaryDirectory() as folder:
+        student.export(folder, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(folder)
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = lambda: ([row[None]] for row in x_train[:200])
+        return converter.convert()
+''' + _T5_TAIL,
+    ),
+    Answer(
+        cell="task5_solution",
+        name="distilled_student_int8",
+        kind="valid",
+        why="distils the baseline into a 64-unit student (T = 2, alpha = 0.5, the chapter's loss), then int8",
+        code='''def compress(model):
+    keras.utils.set_random_seed(0)
+    teacher_train = np.asarray(model(x_train, training=False))
+    student = build_mlp((64,), name="student")
+    temperature, alpha = 2.0, 0.5
+
+    def kd(target, logits):
+        t, y = target[:, :10], tf.cast(target[:, 10], "int32")
+        ce = keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)
+        p = tf.nn.softmax(t / temperature)
+        kl = tf.reduce_sum(p * (tf.math.log(p + 1e-12) - tf.nn.log_softmax(logits / temperature)), axis=1)
+        return alpha * ce + (1 - alpha) * temperature**2 * kl
+
+    student.compile(optimizer=keras.optimizers.Adam(3e-3), loss=kd)
+    student.fit(x_train, np.c_[teacher_train, y_train].astype("float32"), epochs=40, batch_size=128, verbose=0)
+    with tempfile.TemporaryDirectory() as folder:
+        student.export(folder, verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(folder)
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = lambda: ([row[None]] for row in x_train[:200])
