@@ -3,132 +3,143 @@
 from coursekit.gradecheck import Answer
 
 ANSWERS = [
-    # Task 1: softmax cross-entropy
+    # Task 1: label-smoothed cross-entropy from logits
     Answer(
         cell="task1_solution",
         name="global_max_shift",
         kind="wrong",
-        why="subtracts the batch's global maximum instead of each row's (review B4): rows far below it underflow",
-        code='''def softmax_cross_entropy(logits, labels):
+        why="subtracts the batch's global maximum instead of each row's (review B4): rows far below it underflow to log 0",
+        code='''def smoothed_cross_entropy(logits, labels, eps=0.1):
     z = np.asarray(logits, dtype=np.float64)
-    labels = np.asarray(labels)
+    B, K = z.shape
     m = z.max()
     lse = m + np.log(np.exp(z - m).sum(axis=1))
-    return float(np.mean(lse - z[np.arange(len(z)), labels]))
+    q = np.full((B, K), eps / K)
+    q[np.arange(B), np.asarray(labels)] += 1 - eps
+    return float(np.mean(lse - (q * z).sum(axis=1)))
 ''',
     ),
     Answer(
         cell="task1_solution",
-        name="sum_not_mean",
+        name="smoothing_over_other_classes",
         kind="wrong",
-        why="sums the per-example losses instead of averaging them over the batch",
-        code='''def softmax_cross_entropy(logits, labels):
+        why="the other convention: 1 - eps on the true class and eps/(K-1) on the others (Keras spreads eps/K over all)",
+        code='''def smoothed_cross_entropy(logits, labels, eps=0.1):
     z = np.asarray(logits, dtype=np.float64)
-    labels = np.asarray(labels)
+    B, K = z.shape
     m = z.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
-    return float(np.sum(lse - z[np.arange(len(z)), labels]))
-''',
-    ),
-    Answer(
-        cell="task1_solution",
-        name="per_row_losses",
-        kind="wrong",
-        why="returns the per-example losses (an array) instead of the batch mean as a float",
-        code='''def softmax_cross_entropy(logits, labels):
-    z = np.asarray(logits, dtype=np.float64)
-    labels = np.asarray(labels)
-    m = z.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
-    return lse - z[np.arange(len(z)), labels]
+    log_p = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    q = np.full((B, K), eps / (K - 1))
+    q[np.arange(B), np.asarray(labels)] = 1 - eps
+    return float(np.mean(-(q * log_p).sum(axis=1)))
 ''',
     ),
     Answer(
         cell="task1_solution",
         name="naive_softmax_then_log",
         kind="wrong",
-        why="computes softmax probabilities first and then their log: overflows for large logits (chapter §1.5)",
-        code='''def softmax_cross_entropy(logits, labels):
+        why="softmax probabilities first, then their log: overflow and log 0 for large logits (chapter 1.5)",
+        code='''def smoothed_cross_entropy(logits, labels, eps=0.1):
     z = np.asarray(logits, dtype=np.float64)
+    B, K = z.shape
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    return float(np.mean(-np.log(p[np.arange(len(z)), np.asarray(labels)])))
+    q = np.full((B, K), eps / K)
+    q[np.arange(B), np.asarray(labels)] += 1 - eps
+    return float(np.mean(-(q * np.log(p)).sum(axis=1)))
 ''',
     ),
     Answer(
         cell="task1_solution",
-        name="scipy_logsumexp",
-        kind="valid",
-        why="scipy.special.logsumexp does the row-wise shift itself",
-        code='''def softmax_cross_entropy(logits, labels):
-    from scipy.special import logsumexp
+        name="smoothing_ignored",
+        kind="wrong",
+        why="the plain stable cross-entropy: eps accepted but never used",
+        code='''def smoothed_cross_entropy(logits, labels, eps=0.1):
     z = np.asarray(logits, dtype=np.float64)
-    y = np.asarray(labels)
-    return float(np.mean(logsumexp(z, axis=1) - z[np.arange(len(z)), y]))
+    m = z.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(len(z)), np.asarray(labels)]))
 ''',
     ),
     Answer(
         cell="task1_solution",
-        name="log_softmax_take_along_axis",
+        name="scipy_log_softmax",
         kind="valid",
-        why="row-wise log-softmax, then the true class picked with np.take_along_axis",
-        code='''def softmax_cross_entropy(logits, labels):
+        why="scipy.special.log_softmax does the row-wise shift; targets built from np.eye",
+        code='''def smoothed_cross_entropy(logits, labels, eps=0.1):
+    from scipy.special import log_softmax
     z = np.asarray(logits, dtype=np.float64)
-    shifted = z - z.max(axis=-1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    picked = np.take_along_axis(log_p, np.asarray(labels)[:, None], axis=-1)
-    return -float(picked.mean())
-''',
-    ),
-    # Task 2: Huber
-    Answer(
-        cell="task2_solution",
-        name="grad_without_mean",
-        kind="wrong",
-        why="returns the per-example gradient clip(r, ±δ), forgetting the 1/B of the mean",
-        code='''def huber_loss_and_grad(y_true, y_pred, delta=1.0):
-    r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
-    abs_r = np.abs(r)
-    per_example = np.where(abs_r <= delta, 0.5 * r**2, delta * (abs_r - 0.5 * delta))
-    return float(per_example.mean()), np.clip(r, -delta, delta)
+    K = z.shape[1]
+    q = (1 - eps) * np.eye(K)[np.asarray(labels)] + eps / K
+    return float(-(q * log_softmax(z, axis=1)).sum(axis=1).mean())
 ''',
     ),
     Answer(
-        cell="task2_solution",
-        name="linear_branch_without_offset",
-        kind="wrong",
-        why="uses δ|r| outside the quadratic zone instead of δ(|r| − δ/2): the loss jumps at |r| = δ",
-        code='''def huber_loss_and_grad(y_true, y_pred, delta=1.0):
-    r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
-    abs_r = np.abs(r)
-    per_example = np.where(abs_r <= delta, 0.5 * r**2, delta * abs_r)
-    return float(per_example.mean()), np.clip(r, -delta, delta) / r.size
-''',
-    ),
-    Answer(
-        cell="task2_solution",
-        name="mse_gradient_inside",
-        kind="wrong",
-        why="uses MSE's gradient 2r inside the zone (Huber is ½r² there, review D 01:96-97)",
-        code='''def huber_loss_and_grad(y_true, y_pred, delta=1.0):
-    r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
-    abs_r = np.abs(r)
-    per_example = np.where(abs_r <= delta, 0.5 * r**2, delta * (abs_r - 0.5 * delta))
-    grad = np.where(abs_r <= delta, 2 * r, delta * np.sign(r))
-    return float(per_example.mean()), grad / r.size
-''',
-    ),
-    Answer(
-        cell="task2_solution",
-        name="strict_boundary",
+        cell="task1_solution",
+        name="mixture_of_two_losses",
         kind="valid",
-        why="`<` instead of `<=` at |r| = δ: both branches agree there in value and gradient (review B3)",
-        code='''def huber_loss_and_grad(y_true, y_pred, delta=1.0):
+        why="(1 - eps) CE + eps (mean over classes of -log p): the same loss split into its two parts",
+        code='''def smoothed_cross_entropy(logits, labels, eps=0.1):
+    z = np.asarray(logits, dtype=np.float64)
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    ce = -np.take_along_axis(log_p, np.asarray(labels)[:, None], axis=1)[:, 0]
+    uniform = -log_p.mean(axis=1)
+    return float(np.mean((1 - eps) * ce + eps * uniform))
+''',
+    ),
+    # Task 2: pinball loss
+    Answer(
+        cell="task2_solution",
+        name="residual_sign_flipped",
+        kind="wrong",
+        why="r = y_pred - y_true: the loss of the (1 - tau)-quantile",
+        code='''def pinball_loss_and_grad(y_true, y_pred, tau):
     r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
-    abs_r = np.abs(r)
-    inside = abs_r < delta
-    per_example = np.where(inside, 0.5 * r**2, delta * (abs_r - 0.5 * delta))
-    grad = np.where(inside, r, delta * np.sign(r))
-    return float(per_example.mean()), grad / len(r)
+    loss = np.maximum(tau * r, (tau - 1) * r).mean()
+    return float(loss), np.where(r > 0, tau, tau - 1) / r.size
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="gradient_wrt_target",
+        kind="wrong",
+        why="differentiates with respect to r = y - y_pred (i.e. y), not y_pred: every gradient has the wrong sign",
+        code='''def pinball_loss_and_grad(y_true, y_pred, tau):
+    r = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
+    loss = np.maximum(tau * r, (tau - 1) * r).mean()
+    return float(loss), np.where(r > 0, tau, tau - 1) / r.size
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="gradient_without_mean",
+        kind="wrong",
+        why="the per-example slope, forgetting the 1/B of the mean",
+        code='''def pinball_loss_and_grad(y_true, y_pred, tau):
+    r = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
+    loss = np.maximum(tau * r, (tau - 1) * r).mean()
+    return float(loss), np.where(r > 0, -tau, 1 - tau)
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="half_mae",
+        kind="wrong",
+        why="ignores tau: half the absolute error, the median's loss",
+        code='''def pinball_loss_and_grad(y_true, y_pred, tau):
+    r = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
+    return float(0.5 * np.abs(r).mean()), -0.5 * np.sign(r) / r.size
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="indicator_form",
+        kind="valid",
+        why="the indicator form: loss (tau - [r < 0]) r, gradient ([r < 0] - tau)/B",
+        code='''def pinball_loss_and_grad(y_true, y_pred, tau):
+    r = np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64)
+    below = (r < 0).astype(np.float64)
+    return float(np.mean((tau - below) * r)), (below - tau) / len(r)
 ''',
     ),
     # Task 3: balanced sample weights
@@ -163,30 +174,28 @@ ANSWERS = [
     return compute_sample_weight("balanced", np.asarray(y)).astype(np.float64)
 ''',
     ),
-    # Task 4: choose the Keras losses
     Answer(
-        cell="task4_solution",
-        name="tags_categorical",
+        cell="task3_solution",
+        name="normalised_to_sum_one",
         kind="wrong",
-        why="multi-label tags scored with CategoricalCrossentropy (softmax competition) instead of one BCE per tag (review C3)",
-        code='''def choose_losses():
-    return {
-        "price": keras.losses.Huber(delta=20_000.0),
-        "digits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        "tags": keras.losses.CategoricalCrossentropy(),
-    }
+        why="balanced ratios normalised to sum 1 (a probability vector) instead of averaging 1",
+        code='''def balanced_sample_weights(y):
+    _, inverse, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    w = 1.0 / counts[inverse].astype(np.float64)
+    return w / w.sum()
 ''',
     ),
+    # Task 4: choose the Keras losses (checked by their consequences)
     Answer(
         cell="task4_solution",
-        name="tags_from_logits",
+        name="price_mse",
         kind="wrong",
-        why="from_logits=True on sigmoid outputs: only Keras-on-TensorFlow's _keras_logits rescue makes it work (review A1)",
+        why="MSE for prices with gross errors: quadratic everywhere, the best constant is dragged by the 10 %",
         code='''def choose_losses():
     return {
-        "price": keras.losses.Huber(delta=20_000.0),
+        "price": keras.losses.MeanSquaredError(),
         "digits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        "tags": keras.losses.BinaryCrossentropy(from_logits=True),
+        "tags": keras.losses.BinaryCrossentropy(),
     }
 ''',
     ),
@@ -194,7 +203,7 @@ ANSWERS = [
         cell="task4_solution",
         name="huber_default_delta",
         kind="wrong",
-        why="Huber left at Keras's default δ = 1 on prices in the hundreds of thousands: MAE in disguise (chapter mistake 5)",
+        why="Huber left at Keras's default delta = 1 on prices: honest errors fall in the linear zone (MAE in disguise)",
         code='''def choose_losses():
     return {
         "price": keras.losses.Huber(),
@@ -218,15 +227,91 @@ ANSWERS = [
     ),
     Answer(
         cell="task4_solution",
-        name="defaults_spelled_differently",
+        name="tags_from_logits",
+        kind="wrong",
+        why="from_logits=True on sigmoid outputs: the probabilities are squashed a second time (review A1)",
+        code='''def choose_losses():
+    return {
+        "price": keras.losses.Huber(delta=20_000.0),
+        "digits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        "tags": keras.losses.BinaryCrossentropy(from_logits=True),
+    }
+''',
+    ),
+    Answer(
+        cell="task4_solution",
+        name="tags_categorical",
+        kind="wrong",
+        why="multi-label tags scored with CategoricalCrossentropy (one softmax competition) instead of one BCE per tag",
+        code='''def choose_losses():
+    return {
+        "price": keras.losses.Huber(delta=20_000.0),
+        "digits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        "tags": keras.losses.CategoricalCrossentropy(),
+    }
+''',
+    ),
+    Answer(
+        cell="task4_solution",
+        name="wider_huber_and_defaults",
         kind="valid",
-        why="the same losses with positional delta and BinaryCrossentropy's default from_logits=False",
+        why="a wider threshold (delta = 40,000 keeps honest errors quadratic and gross ones linear), positional delta",
         code='''def choose_losses():
     return {
         "tags": keras.losses.BinaryCrossentropy(),
         "digits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        "price": keras.losses.Huber(20000),
+        "price": keras.losses.Huber(40000),
     }
+''',
+    ),
+    # Task 5: Huber's threshold from a baseline's residuals
+    Answer(
+        cell="task5_solution",
+        name="keras_default_delta",
+        kind="wrong",
+        why="Keras's default delta = 1 at a residual spread of 7: nearly the median, about 1.5x the mean's squared error",
+        code='''task5_delta = 1.0
+''',
+    ),
+    Answer(
+        cell="task5_solution",
+        name="three_sigma",
+        kind="wrong",
+        why="a '3-sigma' threshold: too permissive, each gross error pulls the estimate by 3 sigma",
+        code='''task5_delta = float(3 * np.std(BASELINE_RESIDUALS))
+''',
+    ),
+    Answer(
+        cell="task5_solution",
+        name="variance_not_std",
+        kind="wrong",
+        why="the residuals' variance (49) used as the threshold: units of error squared",
+        code='''task5_delta = float(np.var(BASELINE_RESIDUALS))
+''',
+    ),
+    Answer(
+        cell="task5_solution",
+        name="largest_residual",
+        kind="wrong",
+        why="the largest clean residual, 'so that no honest error is clipped': far too wide for the gross errors",
+        code='''task5_delta = float(np.max(np.abs(BASELINE_RESIDUALS)))
+''',
+    ),
+    Answer(
+        cell="task5_solution",
+        name="robust_mad_scale",
+        kind="valid",
+        why="1.345 times the MAD-based spread 1.4826 median|r - median r|, robust if the baseline had outliers too",
+        code='''_r = BASELINE_RESIDUALS
+task5_delta = float(1.345 * 1.4826 * np.median(np.abs(_r - np.median(_r))))
+''',
+    ),
+    Answer(
+        cell="task5_solution",
+        name="two_sigma",
+        kind="valid",
+        why="two standard deviations: more efficient, less robust, still inside both limits",
+        code='''task5_delta = float(2 * np.std(BASELINE_RESIDUALS))
 ''',
     ),
 ]
