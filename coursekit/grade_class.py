@@ -21,7 +21,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -107,10 +107,17 @@ class ClassReport:
         return sum(self.task_points.values())
 
 
+def kernel_limits(opts: GradeOptions) -> Limits:
+    """The limits each kernel gets: a local pool shares the cores out (cores // jobs threads per kernel)."""
+    if opts.limits.threads or opts.executor is not None or opts.scheduler:
+        return opts.limits
+    return replace(opts.limits, threads=max(1, (os.cpu_count() or 1) // max(1, opts.jobs)))
+
+
 def defaults_text(opts: GradeOptions) -> str:
     return (f"coursekit grade {opts.assignment}: {opts.jobs} job(s) on "
             f"{'Dask scheduler ' + opts.scheduler if opts.scheduler else 'a local process pool'}; "
-            f"{opts.limits.describe()}; late penalty {opts.late_penalty}"
+            f"{kernel_limits(opts).describe()}; late penalty {opts.late_penalty}"
             f"{' after ' + opts.due if opts.due else ' (no due date)'}; output {opts.out}")
 
 
@@ -280,6 +287,7 @@ class ClassGrader:
                                                      if c.metadata.get("nbgrader", {}).get("grade_id") == gid))
         old_rows = self.state.get("rows", {})
         helpers = test_defined_names(self.release)
+        limits = kernel_limits(self.opts)
         jobs: list[tuple[Row, str, GradeJob]] = []
         for sid, sub in sorted(collected.submissions.items()):
             sha = _sha(sub.data)
@@ -310,7 +318,7 @@ class ClassGrader:
             if fixed.wrong_assignment:
                 row.flags.insert(0, f"looks like another assignment ({fixed.matched_fraction:.0%} of graded cells recognised)")
             text = nbformat.writes(fixed.notebook)
-            jobs.append((row, text, GradeJob(self.a, sid, text, str(self.root), row.timestamp, self.opts.limits,
+            jobs.append((row, text, GradeJob(self.a, sid, text, str(self.root), row.timestamp, limits,
                                              NBGRADER_IGNORE_PATTERN, self.opts.late_penalty, self.opts.isolate)))
         # rows of students from earlier runs that are not in this input stay in the report
         for sid, prev in old_rows.items():

@@ -57,17 +57,29 @@ class Limits:
     tmp_bytes: int = 256 * MiB  # /tmp (tmpfs)
     shm_bytes: int = 64 * MiB  # /dev/shm (tmpfs; multiprocessing's semaphores and queues)
     file_bytes: int = 256 * MiB  # any one file (RLIMIT_FSIZE)
+    # intra-op threads per kernel for TensorFlow and OpenMP (0: their default, every core). The local pool sets
+    # cores // jobs, so parallel kernels do not oversubscribe the cores; the instructor's own
+    # OMP_NUM_THREADS / TF_NUM_INTRAOP_THREADS, when set, win.
+    threads: int = 0
 
     def describe(self) -> str:
         return (f"cell timeout {self.cell_timeout_s} s, notebook timeout {self.notebook_timeout_s} s, "
                 f"kernel address space {self.memory_bytes / GiB:g} GiB, own folder {self.folder_bytes / MiB:g} MiB, "
                 f"/tmp {self.tmp_bytes / MiB:g} MiB, /dev/shm {self.shm_bytes / MiB:g} MiB, "
-                f"files {self.file_bytes / MiB:g} MiB each, no network")
+                f"files {self.file_bytes / MiB:g} MiB each, no network"
+                + (f", {self.threads} thread(s) per kernel" if self.threads else ""))
 
 
-def kernel_env() -> dict[str, str]:
+# intra-op only: collective ops (MirroredStrategy in exercise 11) wait on each other in the inter-op pool
+THREAD_ENV = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
+
+
+def kernel_env(threads: int = 0) -> dict[str, str]:
     """The whole environment a grading kernel starts with."""
     env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    if threads:
+        for k in THREAD_ENV:
+            env.setdefault(k, str(threads))
     env.update(KERNEL_ENV)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
     return env
@@ -134,7 +146,7 @@ def write_kernelspec(kernels_dir: Path, workdir: Path, runtime_dir: Path, limits
     spec_dir.mkdir(parents=True, exist_ok=True)
     # only these variables reach student code (ipykernel's JPY_PARENT_PID is dropped too: inside the pid
     # namespace the parent pid always differs, and bwrap's --die-with-parent ends the kernel instead)
-    clean_env = ["/usr/bin/env", "-i", *(f"{k}={v}" for k, v in sorted(kernel_env().items()))]
+    clean_env = ["/usr/bin/env", "-i", *(f"{k}={v}" for k, v in sorted(kernel_env(limits.threads).items()))]
     # in the sandbox the folder is a fresh tmpfs: fill it with what nbgrader put there (shipped files)
     seed = f'cp -a {SEED}/. ./ && ' if isolate else ""
     # the kernel process's own stdout/stderr (start-up notices) are not cell outputs: drop them
