@@ -24,7 +24,8 @@ def test_glued_values_are_read_by_name():
 
 
 def test_timing_names_are_told_apart_by_suffix():
-    assert all(is_timing(n) for n in ["epoch_s", "lat_ms", "call_us", "tokens_per_s", "speedup_timed"])
+    assert all(is_timing(n) for n in ["epoch_s", "lat_ms", "call_us", "tokens_per_s", "speedup_timed", "mfu_percent",
+                                      "matmul_peak_gflops"])
     assert not any(is_timing(n) for n in ["accuracy", "n_steps", "loss_ratio", "steps"])
 
 
