@@ -371,4 +371,6 @@ _expect5(None, (70e9, 1e8, 24), "hidden: nothing fits 24 GB")
 _expect5("qlora", (70e9, 1e8, 40), "hidden: 70 B in QLoRA on 40 GB")
 _expect5("full", (1e9, 1e7, 16), "hidden: exactly 16 GB fits 16 GB")
 _expect5("lora", (1e9, 1e7, 2.16), "hidden: LoRA at exactly the device's size fits")
+_expect5("qlora", (1e9, 1e7, 2.1), "hidden: 1 GB is 10**9 bytes, and the adapter's 16 bytes per parameter count")
+_expect5(None, (7e9, 2e7, 3.9), "hidden: the 4-bit base's block scales count (4 bytes per 128 weights)")
 ### END HIDDEN TESTS
