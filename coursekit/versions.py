@@ -7,6 +7,7 @@ first Keras release that has it; each row was read off the released Keras wheels
 
 - `gradient_accumulation_steps` in `BaseOptimizer.__init__`: from 3.1.0;
 - `Model.quantize` with the `QUANTIZATION_MODES` tuple ("int8", "float8"): from 3.3.0; LoRA on conv layers: 3.3.0;
+- `keras.ops.dot_product_attention` (with `is_causal`): from 3.6.0 (absent from 3.5.0);
 - `enable_lora(rank, lora_alpha=...)`: from 3.10.0;
 - the "int4" quantization mode: from 3.11.0; "gptq" and `keras.distillation`: from 3.12.0; "awq": 3.15.0.
 
@@ -21,6 +22,7 @@ BASE = {"tensorflow": "2.16", "keras": "3.0"}
 FEATURES: list[tuple[str, str, str]] = [  # (regex on the notebook's code, package, minimum version)
     (r"gradient_accumulation_steps", "keras", "3.1"),
     (r"\.quantize\(", "keras", "3.3"),
+    (r"dot_product_attention", "keras", "3.6"),
     (r"lora_alpha", "keras", "3.10"),
     (r"""["']int4["']""", "keras", "3.11"),
     (r"""["']gptq["']|keras\.distillation|from keras import distillation""", "keras", "3.12"),

@@ -27,7 +27,7 @@ import sys
 import time
 
 # The oldest versions this notebook runs on (derived from what it uses; the course's tests check them).
-REQUIRED = {"tensorflow": "2.16", "keras": "3.0"}
+REQUIRED = {"tensorflow": "2.16", "keras": "3.6"}
 import re
 from importlib.metadata import PackageNotFoundError, version
 
