@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps doctor book book-solutions book-zip pretrained pretrained-lm exercises check test test-fast bench grade-deps grade bench-grade corpus clean clean-venv
+.PHONY: help venv system-deps doctor book book-solutions book-zip pretrained pretrained-lm bench-lm bench-lora exercises check test test-fast bench grade-deps grade bench-grade corpus clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -82,6 +82,12 @@ pretrained: venv ## re-train the shipped pretrained model into assets/digits04_b
 
 pretrained-lm: venv ## re-train chapter 12's small GPT into assets/shakespeare_gpt.{weights.h5,json} (tens of minutes)
 	$(BIN)/python -m coursekit.lm
+
+bench-lm: venv ## re-run chapter 12's recipe experiments (its live point, 6 arms x 3 seeds, a 4-size frontier) into benchmarks/lm_results.json (about 36 min)
+	nice -n 10 $(BIN)/python -m coursekit.lm_bench
+
+bench-lora: venv ## re-run chapter 13's fine-tuning grid into benchmarks/lora_results.json (about 20 min)
+	nice -n 10 $(BIN)/python -m coursekit.lora_bench
 
 corpus: venv ## re-make the vendored texts assets/shakespeare.json.gz and assets/pydoc_topics.json.gz (+ assets/corpora.json)
 	$(BIN)/python -m coursekit.corpus
