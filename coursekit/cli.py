@@ -79,6 +79,20 @@ def cmd_grade_check(args) -> int:
             detail = ", ".join(f"{t.grade_id}={t.score:g}/{t.max_score:g}" for t in r.grades[student].tests)
             print(f"{ex.name} {student:8s}: {got:g}/{r.max_points:g} (expected {expected:g}) {'ok' if ok else 'WRONG'}  [{detail}]")
         print(f"{ex.name}: autograde of 3 submissions took {r.autograde_seconds:.1f} s")
+        if args.answers:
+            from .gradecheck import answer_problems, check_answers, corpus_summary, load_answers
+
+            answers = load_answers(ex)
+            if not answers:
+                print(f"{ex.name} answers : no corpus (tests/answers/{ex.name}.py)")
+                status = 1
+                continue
+            results = check_answers(ex, answers)
+            problems = answer_problems(results)
+            status |= bool(problems)
+            print(f"{ex.name} answers : {corpus_summary(results)}")
+            for line in problems:
+                print(f"  {line}")
     return status
 
 
@@ -132,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run_chapter)
     p = sub.add_parser("grade-check", help="autograde solution / blank / partial with real nbgrader")
     p.add_argument("names", nargs="*", help="exercise names or numbers (default: all)")
+    p.add_argument("--answers", action="store_true",
+                   help="also grade the exercise's wrong-answer corpus (tests/answers/NN_*.py) and report it")
     p.set_defaults(func=cmd_grade_check)
     p = sub.add_parser("bench", help="time chapters and autograding; write benchmarks/results.{json,md}")
     p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")

@@ -148,3 +148,48 @@ def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = No
         detail = ", ".join(f"{t.grade_id}={t.score:g}/{t.max_score:g}" for t in g.tests)
         out.append(AnswerGrade(a, float(task["points"]), sum(t.score for t in in_task), lost_elsewhere, detail))
     return out
+
+
+def answers_in(path: Path) -> list[Answer]:
+    """The `ANSWERS` list of one corpus module; its names must be unique (they become student ids)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"answers_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    names = [a.name for a in mod.ANSWERS]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"{path.name}: answer names used twice: {dup}")
+    return list(mod.ANSWERS)
+
+
+def load_answers(ex: Exercise) -> list[Answer]:
+    """The committed corpus of `ex` (`tests/answers/<name>.py`); [] when it has none."""
+    from .paths import repo_root
+
+    path = repo_root() / "tests" / "answers" / f"{ex.name}.py"
+    return answers_in(path) if path.exists() else []
+
+
+def answer_problems(results: list[AnswerGrade]) -> list[str]:
+    """What is wrong with a graded corpus: a wrong answer at full marks, a valid one short, a cost elsewhere."""
+    problems = []
+    for r in results:
+        a = r.answer
+        if a.kind == "wrong" and not r.task_score < r.task_points:
+            problems.append(f"wrong answer {a.name} ({a.why}) scored full marks {r.task_score:g}/{r.task_points:g}  [{r.detail}]")
+        if a.kind == "valid" and r.task_score != r.task_points:
+            problems.append(f"valid alternative {a.name} ({a.why}) scored {r.task_score:g}/{r.task_points:g}  [{r.detail}]")
+        if r.other_lost:
+            problems.append(f"{a.name} cost {r.other_lost:g} points in the earlier tasks  [{r.detail}]")
+    return problems
+
+
+def corpus_summary(results: list[AnswerGrade]) -> str:
+    """'wrong answers rejected 17/17, alternatives accepted 5/5' (what grade-check --answers prints)."""
+    wrong = [r for r in results if r.answer.kind == "wrong"]
+    valid = [r for r in results if r.answer.kind == "valid"]
+    rejected = sum(r.task_score < r.task_points and not r.other_lost for r in wrong)
+    accepted = sum(r.task_score == r.task_points and not r.other_lost for r in valid)
+    return f"wrong answers rejected {rejected}/{len(wrong)}, alternatives accepted {accepted}/{len(valid)}"

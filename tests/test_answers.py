@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit.gradecheck import check_answers
+from coursekit.gradecheck import answer_problems, check_answers, corpus_summary
+from coursekit.sources import read_source, tasks
 
 from .answers import corpus
 from .conftest import EXERCISES
@@ -17,18 +18,22 @@ def test_every_answer_module_names_an_exercise():
     assert set(CORPUS) <= {e.name for e in EXERCISES}, sorted(set(CORPUS) - {e.name for e in EXERCISES})
 
 
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+def test_every_task_has_three_wrong_answers_and_a_valid_alternative(exercise):
+    """Issue 18's floor, counted without grading: >= 3 plausible wrong answers and >= 1 valid one per graded task."""
+    answers = CORPUS.get(exercise.name, [])
+    short = []
+    for k, task in enumerate(tasks(read_source(exercise.source)), start=1):
+        mine = [a for a in answers if a.cell in task["solutions"]]
+        wrong, valid = sum(a.kind == "wrong" for a in mine), sum(a.kind == "valid" for a in mine)
+        if wrong < 3 or valid < 1:
+            short.append(f"task {k}: {wrong} wrong, {valid} valid")
+    assert not short, f"{exercise.name}'s corpus (tests/answers/{exercise.name}.py) is short: " + "; ".join(short)
+
+
 @pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name in CORPUS], ids=lambda e: e.name)
 def test_answers_score_as_they_should(exercise, tmp_path):
     results = check_answers(exercise, CORPUS[exercise.name], workdir=tmp_path)
-    problems = []
-    for r in results:
-        a = r.answer
-        if a.kind == "wrong" and not r.task_score < r.task_points:
-            problems.append(f"wrong answer {a.name} ({a.why}) scored full marks {r.task_score:g}/{r.task_points:g}")
-        if a.kind == "valid" and r.task_score != r.task_points:
-            problems.append(f"valid alternative {a.name} ({a.why}) scored {r.task_score:g}/{r.task_points:g}")
-        if r.other_lost:
-            problems.append(f"{a.name} cost {r.other_lost:g} points in the earlier tasks")
-        if problems and problems[-1].startswith((f"wrong answer {a.name}", f"valid alternative {a.name}", a.name)):
-            problems[-1] += f"  [{r.detail}]"
+    problems = answer_problems(results)
+    print(f"{exercise.name}: {corpus_summary(results)}")
     assert not problems, "\n".join(problems)

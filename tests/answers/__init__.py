@@ -9,24 +9,13 @@ them, and neither may cost an earlier task a point.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-from coursekit.gradecheck import Answer
+from coursekit.gradecheck import Answer, answers_in
 
 HERE = Path(__file__).resolve().parent
 
 
 def corpus() -> dict[str, list[Answer]]:
     """Exercise name -> its answers, from every module in this folder."""
-    out = {}
-    for path in sorted(HERE.glob("[0-9][0-9]_*.py")):
-        spec = importlib.util.spec_from_file_location(f"answers_{path.stem}", path)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        names = [a.name for a in mod.ANSWERS]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"{path.name}: answer names used twice: {dup}")
-        out[path.stem] = list(mod.ANSWERS)
-    return out
+    return {path.stem: answers_in(path) for path in sorted(HERE.glob("[0-9][0-9]_*.py"))}
