@@ -152,7 +152,8 @@ def write_kernelspec(kernels_dir: Path, workdir: Path, runtime_dir: Path, limits
     # the kernel process's own stdout/stderr (start-up notices) are not cell outputs: drop them
     quiet = ["/bin/sh", "-c", seed + 'exec "$@" >/dev/null 2>&1', "kernel"]
     argv = sandbox_prefix(workdir, runtime_dir, limits, isolate, ipc_dir) + clean_env + quiet + [
-        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        # no input-history database: the kernel's HOME is a fresh tmpfs, so IPython would create one per submission
+        sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False"]
     spec = {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
             # interrupts (cell timeouts) travel as messages: signals would stop at bwrap's pid namespace
             "interrupt_mode": "message"}
