@@ -27,15 +27,15 @@ class _Strip(ast.NodeTransformer):
             node.body = body[1:] or [ast.Pass()]
         return node
 
-    visit_FunctionDef = visit_ClassDef = _body
+    visit_ClassDef = _body
+
+    def visit_FunctionDef(self, node):  # also drop the return annotation
+        node.returns = None
+        return self._body(node)
 
     def visit_arg(self, node):
         node.annotation = None
         return node
-
-    def visit_FunctionDef(self, node):  # noqa: F811 - also drop the return annotation
-        node.returns = None
-        return self._body(node)
 
     def visit_AnnAssign(self, node):
         return ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno) if node.value else None
