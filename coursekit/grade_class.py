@@ -255,25 +255,26 @@ class ClassGrader:
             pool.submit(warm_up)
         return pool, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
-    def _may_grade(self, collected) -> bool:
+    def _may_grade(self, shas: dict[str, str]) -> bool:
         """Whether this run can have anything to grade (then the workers start before the release)."""
         if self.opts.force or self.opts.students is not None:
-            return bool(collected.submissions)
+            return bool(shas)
         rows = self.state.get("rows", {})
-        return any(rows.get(sid, {}).get("status") not in FINAL or rows[sid].get("sha256") != _sha(sub.data)
-                   for sid, sub in collected.submissions.items())
+        return any(rows.get(sid, {}).get("status") not in FINAL or rows[sid].get("sha256") != sha
+                   for sid, sha in shas.items())
 
     def run(self) -> ClassReport:
         t0 = time.perf_counter()
         collected = collect(Path(self.opts.submissions), self.opts.pattern)
-        self._pool = self._executor() if self._may_grade(collected) else None
+        shas = {sid: _sha(sub.data) for sid, sub in collected.submissions.items()}
+        self._pool = self._executor() if self._may_grade(shas) else None
         try:
-            return self._run(collected, t0)
+            return self._run(collected, shas, t0)
         finally:
             if self._pool is not None:
                 self._pool[1]()  # idempotent: _grade has usually shut it down already
 
-    def _run(self, collected, t0: float) -> ClassReport:
+    def _run(self, collected, shas: dict[str, str], t0: float) -> ClassReport:
         t_setup = time.perf_counter()
         self.setup()
         t_setup = time.perf_counter() - t_setup
@@ -290,7 +291,7 @@ class ClassGrader:
         limits = kernel_limits(self.opts)
         jobs: list[tuple[Row, str, GradeJob]] = []
         for sid, sub in sorted(collected.submissions.items()):
-            sha = _sha(sub.data)
+            sha = shas[sid]
             prev = old_rows.get(sid)
             wanted = self.opts.students is None or sid in self.opts.students
             if prev and prev.get("status") in FINAL and (not wanted or (prev.get("sha256") == sha and not self.opts.force
