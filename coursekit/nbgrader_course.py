@@ -9,16 +9,15 @@ two cores) is paid once per process instead of once per command.
 
 from __future__ import annotations
 
-import os
+import functools
 import subprocess
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from .paths import tool_env, venv_bin
+from .paths import tool_env
 from .stderr import NBGRADER_IGNORE_PATTERN
 
 CELL_TIMEOUT_S = 120  # nbgrader's default of 30 s is too short for a cell that trains a small model
@@ -42,15 +41,31 @@ class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message carries its output."""
 
 
-@contextmanager
-def _venv_on_path():
-    """nbgrader's Gradebook runs the `alembic` command when it creates a database: find the venv's."""
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = f"{venv_bin()}{os.pathsep}{old}"
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = old
+def alembic_head() -> str:
+    """The gradebook schema's alembic revision, read with alembic's own API in this process.
+
+    nbgrader's ``Gradebook`` gets the same string, when it creates a database, by running the ``alembic heads``
+    command (``nbgrader.api.get_alembic_version``): a new Python process that imports alembic and SQLAlchemy,
+    about 2 s on two cores, paid by every ``generate_assignment`` into a new course and so by every grading run.
+    ``use_in_process_alembic`` points nbgrader at this function instead; tests/test_release.py checks that both
+    give the same revision.
+    """
+    return _alembic_head()
+
+
+@functools.cache
+def _alembic_head() -> str:
+    import nbgrader
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
+
+
+def use_in_process_alembic() -> None:
+    """Make nbgrader's Gradebook read the schema revision in this process (see `alembic_head`)."""
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = alembic_head
 
 
 @dataclass
@@ -107,8 +122,8 @@ class Course:
     def run_api(self, method: str, *args, **kwargs) -> str:
         """Run one NbGraderAPI method (`generate_assignment`, `generate_feedback`, ...) in this process;
         raises NbgraderError with nbgrader's log when it fails, as `nbgrader()` does for the command line."""
-        with _venv_on_path():
-            out = getattr(self.api(), method)(*args, **kwargs)
+        use_in_process_alembic()
+        out = getattr(self.api(), method)(*args, **kwargs)
         log = (out.get("log") or "") + (out.get("error") or "")
         if not out.get("success") or "[ERROR]" in log:
             raise NbgraderError(f"nbgrader {method}{args} failed:\n{log[-4000:]}")
@@ -121,7 +136,8 @@ class Course:
 
         plugin = CsvExportPlugin()
         plugin.to = str(dest)
-        with _venv_on_path(), Gradebook(self.db_url) as gb:
+        use_in_process_alembic()
+        with Gradebook(self.db_url) as gb:
             plugin.export(gb)
         return Path(dest)
 

@@ -47,3 +47,17 @@ def test_release_refuses_a_folder_that_already_has_the_exercise(tmp_path):
     (tmp_path / "source" / ex.name).mkdir(parents=True)
     with pytest.raises(FileExistsError):
         release(ex, tmp_path)
+
+
+def test_the_in_process_gradebook_revision_is_the_one_nbgrader_asks_alembic_for():
+    """coursekit creates gradebooks with nbgrader's Gradebook but reads the schema revision in-process
+    (nbgrader_course.alembic_head) instead of nbgrader's `alembic heads` subprocess: both must agree, or plain
+    nbgrader would see a gradebook of another schema version."""
+    import sys
+
+    from coursekit.nbgrader_course import alembic_head
+
+    nbgrader_s_own = subprocess.run(
+        [sys.executable, "-c", "import nbgrader.api as a; print(a.get_alembic_version())"],
+        env=tool_env(), capture_output=True, text=True, check=True).stdout.strip()
+    assert nbgrader_s_own and alembic_head() == nbgrader_s_own
