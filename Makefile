@@ -75,7 +75,7 @@ grade: venv grade-deps ## grade a class: make grade ASSIGNMENT=01_losses SUBMISS
 	$(BIN)/coursekit grade $(ASSIGNMENT) "$(SUBMISSIONS)" $(GRADE_ARGS)
 
 bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade on 24 synthetic 01_losses submissions
-	$(BIN)/python -m coursekit.grade_bench
+	$(BIN)/coursekit bench-grade
 
 pretrained: venv ## re-train the shipped pretrained model into assets/digits04_base.{keras,json}
 	$(BIN)/python -m coursekit.pretrained

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import generate, grade_cli, leaks
+from . import generate, leaks
+from .grading import cli as grade_cli
 from .paths import chapters, exercises, named, repo_root
 from .sources import SourceError
 

@@ -11,7 +11,7 @@ import nbformat
 import yaml
 from nbclient import NotebookClient
 
-from .stderr import unexplained_lines
+from .nbgrader_adapter.tf_stderr import unexplained_lines
 
 DEFAULT_BUDGET_S = 60
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from .nbgrader_course import Course
+from .nbgrader_adapter import Course
 from .paths import Chapter, Exercise, chapters, exercises, named, repo_root
 from .sources import read_source
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .nbgrader_course import Course, Grade
+from .nbgrader_adapter import Course, Grade
 from .paths import Exercise
 from .sources import assets, read_source, tasks
 

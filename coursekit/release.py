@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .nbgrader_course import Course
+from .nbgrader_adapter import Course
 from .paths import Exercise
 from .sources import assets, read_source
 

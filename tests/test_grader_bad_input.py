@@ -13,9 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit.grade_class import GradeOptions, grade_class
-from coursekit.grade_sandbox import GiB, MiB, Limits, bwrap_problem
-from coursekit.nbgrader_course import Course
+from coursekit.grading import GradeOptions, grade_class
+from coursekit.grading.model import GiB, MiB, Limits
+from coursekit.grading.sandbox import bwrap_problem
+from coursekit.nbgrader_adapter import Course
 from coursekit.sources import read_source
 from coursekit.gradecheck import with_answers
 from tests.grader_cases import A, TINY, Case, bad_input_class, with_cell_after, solved, notebooks, w, write_class

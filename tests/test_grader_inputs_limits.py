@@ -9,7 +9,7 @@ import subprocess
 import sys
 import zipfile
 
-from coursekit.grade_inputs import MAX_NOTEBOOK_BYTES, STUDENT_ID, _Budget, collect
+from coursekit.grading.inputs import MAX_NOTEBOOK_BYTES, STUDENT_ID, _Budget, collect
 
 NB = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
 BOMB_BYTES = 1024**3
@@ -20,7 +20,7 @@ PEAK_BOUND_MB = 400  # the grader process's peak while collecting (Python + nbgr
 MEASURE = r"""
 import sys
 from pathlib import Path
-from coursekit.grade_inputs import collect
+from coursekit.grading.inputs import collect
 c = collect(Path(sys.argv[1]))
 print(repr({s: sub.problem for s, sub in c.submissions.items()}))
 hwm_kb = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))

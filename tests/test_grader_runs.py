@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.grade_class import GradeOptions, grade_class
-from coursekit.grade_inputs import collect
-from coursekit.grade_sandbox import GiB, Limits
-from coursekit.nbgrader_course import Course
+from coursekit.grading import GradeOptions, grade_class
+from coursekit.grading.inputs import collect
+from coursekit.grading.model import GiB, Limits
+from coursekit.nbgrader_adapter import Course
 from coursekit.paths import tool_env
 from coursekit.sources import read_source
 from tests.grader_cases import A, TINY, notebooks, solved, w

@@ -7,10 +7,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit.grade_class import GradeOptions, grade_class
-from coursekit.grade_sandbox import bwrap_problem
+from coursekit.grading import GradeOptions, grade_class
+from coursekit.grading.sandbox import bwrap_problem
 from coursekit.gradecheck import with_tasks_solved
-from coursekit.nbgrader_course import Course
+from coursekit.nbgrader_adapter import Course
 from coursekit.sources import read_source, tasks
 
 A = "01_losses"

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from coursekit.nbgrader_course import read_grades
+from coursekit.nbgrader_adapter import read_grades
 from coursekit.paths import tool_env
 from coursekit.release import describe, release
 from coursekit.sources import assets
@@ -51,11 +51,11 @@ def test_release_refuses_a_folder_that_already_has_the_exercise(tmp_path):
 
 def test_the_in_process_gradebook_revision_is_the_one_nbgrader_asks_alembic_for():
     """coursekit creates gradebooks with nbgrader's Gradebook but reads the schema revision in-process
-    (nbgrader_course.alembic_head) instead of nbgrader's `alembic heads` subprocess: both must agree, or plain
+    (nbgrader_adapter.course.alembic_head) instead of nbgrader's `alembic heads` subprocess: both must agree, or plain
     nbgrader would see a gradebook of another schema version."""
     import sys
 
-    from coursekit.nbgrader_course import alembic_head
+    from coursekit.nbgrader_adapter.course import alembic_head
 
     nbgrader_s_own = subprocess.run(
         [sys.executable, "-c", "import nbgrader.api as a; print(a.get_alembic_version())"],

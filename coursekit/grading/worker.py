@@ -5,14 +5,13 @@ copies the master course's skeleton (the gradebook and the assignment's source f
 into a private temporary folder, places the submission there, and runs nbgrader's
 own ``autograde`` (through ``NbGraderAPI``, in-process, so nbgrader's imports are paid
 once per worker and not once per notebook). The kernel runs in the sandbox from
-:mod:`coursekit.grade_sandbox`. The worker never writes to the master course: the parent
+:mod:`coursekit.grading.sandbox`. The worker never writes to the master course: the parent
 merges the returned autograded notebook into the one gradebook.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -26,14 +25,10 @@ import nbformat
 import psutil
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .grade_sandbox import DISK_ERRORS, Limits, bwrap_problem, write_kernelspec
-
-STATUS_GRADED = "graded"
-STATUS_CELL_TIMEOUT = "cell_timeout"  # graded; at least one cell hit the per-cell limit
-STATUS_TIMED_OUT = "timed_out"  # the whole notebook hit its wall-time limit: 0 points
-STATUS_KERNEL_DIED = "kernel_died"  # the kernel exited (os._exit, memory, crash): 0 points
-STATUS_ERROR = "error"  # nbgrader failed for another reason: 0 points
-
+from ..nbgrader_adapter.config import GRADEBOOK, course_config, course_path
+from ..nbgrader_adapter.course import failure_kind, failure_reason, hit_cell_timeout, nbgrader_api
+from .model import Limits, Status
+from .sandbox import DISK_ERRORS, bwrap_problem, write_kernelspec
 
 @dataclass(frozen=True)
 class GradeJob:
@@ -51,12 +46,10 @@ class GradeJob:
 @dataclass
 class GradeResult:
     student: str
-    status: str
+    status: Status
     seconds: float
     autograded_json: str | None = None
-    scores: dict[str, float] = field(default_factory=dict)  # grade_id -> points, from the private gradebook
     error: str = ""
-    worker: str = ""
     notes: list[str] = field(default_factory=list)  # for the row's flags: stderr kept, a disk limit reached
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage of this worker's job (make bench-grade)
 
@@ -122,41 +115,21 @@ def _kill_children() -> None:
 
 
 def _config(root: Path, job: GradeJob, ipc_dir: Path):
+    """The course's nbgrader configuration for the private course, plus what grading in a sandbox needs."""
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import IgnorePattern
-    from traitlets.config import Config
 
-    c = Config()
-    c.CourseDirectory.root = str(root)
-    c.Execute.timeout = job.limits.cell_timeout_s
-    c.Execute.execute_retries = 0
+    c = course_config(root, cell_timeout=job.limits.cell_timeout_s, late_penalty=job.late_penalty,
+                      ignore_pattern=job.ignore_pattern)
     # once the last cell has run, every output is in the notebook: kill the kernel instead of asking it to exit.
     # A graceful exit runs TensorFlow's teardown, about 1 s per submission on two cores (make bench-grade)
     c.Execute.shutdown_kernel = "immediate"
-    c.IgnorePattern.enabled = True
-    c.IgnorePattern.pattern = job.ignore_pattern
-    c.LateSubmissionPlugin.penalty_method = job.late_penalty
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     c.Autograde.autograde_preprocessors = steps[: steps.index(IgnorePattern) + 1] + [StderrShown] + steps[steps.index(IgnorePattern) + 1:]
     # the kernel has no network (its own namespace): it talks to nbgrader over Unix sockets in ipc_dir
     c.KernelManager.transport = "ipc"
     c.KernelManager.ip = str(ipc_dir / "k")
     return c
-
-
-def _reason(log: str) -> str:
-    """The exception line that says why nbgrader failed (not its generic wrapper)."""
-    lines = [l.strip() for l in log.splitlines()
-             if re.match(r"\s*[\w.]+(Error|Exception|Interrupt):", l) and "NbGraderException" not in l]
-    return lines[-1][:500] if lines else log.strip()[-500:]
-
-
-def _private_scores(db: Path, assignment: str, student: str) -> dict[str, float]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{db}") as gb:
-        sub = gb.find_submission(assignment, student)
-        return {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
 
 
 def warm_up() -> int:
@@ -170,83 +143,80 @@ def warm_up() -> int:
     return os.getpid()
 
 
+def _private_course(job: GradeJob, tmp: Path) -> tuple[Path, Path]:
+    """A course folder in `tmp` with the master's source and gradebook and this one submission; returns
+    (course root, the folder the kernel runs in)."""
+    a, sid = job.assignment, job.student
+    root = tmp / "course"
+    shutil.copytree(course_path(job.course_root, "source", ".", a), course_path(root, "source", ".", a))
+    shutil.copy2(Path(job.course_root) / GRADEBOOK, root / GRADEBOOK)
+    submitted = course_path(root, "submitted", sid, a)
+    submitted.mkdir(parents=True)
+    (submitted / f"{a}.ipynb").write_text(job.notebook_json, encoding="utf-8")
+    if job.timestamp:
+        (submitted / "timestamp.txt").write_text(job.timestamp)
+    workdir = course_path(root, "autograded", sid, a)
+    workdir.mkdir(parents=True)  # exists before the kernel starts: the sandbox binds it
+    return root, workdir
+
+
+def _autograde(job: GradeJob, cfg, tmp: Path, runtime: Path) -> tuple[dict, bool]:
+    """nbgrader's autograde of the one submission, under the notebook watchdog; returns (nbgrader's result,
+    whether the watchdog stopped it)."""
+    api = nbgrader_api(cfg)
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        _kill_children()
+
+    watchdog = threading.Timer(job.limits.notebook_timeout_s, stop)
+    watchdog.daemon = True
+    # jupyter_client writes the kernel's connection file with tempfile.mkstemp: point it at the
+    # folder the sandbox shows the kernel (read-only), not at the real /tmp it cannot see
+    saved_tempdir = tempfile.tempdir
+    with _environ(JUPYTER_PATH=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime)):
+        tempfile.tempdir = str(runtime)
+        watchdog.start()
+        try:
+            out = api.autograde(job.assignment, job.student, force=True, create=True)
+        finally:
+            tempfile.tempdir = saved_tempdir
+            watchdog.cancel()
+            _kill_children()
+    return out, timed_out.is_set()
+
+
 def grade_submission(job: GradeJob) -> GradeResult:
     """Autograde one submission; never raises (failures come back as a status)."""
     t0 = time.perf_counter()
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy warnings from nbgrader's own gradebook code
-    a, sid = job.assignment, job.student
+    sid = job.student
     tmp = Path(tempfile.mkdtemp(prefix=f"coursekit-grade-{sid}-"))
     ipc_dir = Path(tempfile.mkdtemp(prefix="ck-"))  # Unix socket paths have 107 bytes at most: short, not under tmp
     try:
-        root = tmp / "course"
-        src = Path(job.course_root)
-        (root / "source").mkdir(parents=True)
-        shutil.copytree(src / "source" / a, root / "source" / a)
-        shutil.copy2(src / "gradebook.db", root / "gradebook.db")
-        submitted = root / "submitted" / sid / a
-        submitted.mkdir(parents=True)
-        (submitted / f"{a}.ipynb").write_text(job.notebook_json, encoding="utf-8")
-        if job.timestamp:
-            (submitted / "timestamp.txt").write_text(job.timestamp)
-        workdir = root / "autograded" / sid / a
-        workdir.mkdir(parents=True)  # exists before the kernel starts: the sandbox binds it
+        root, workdir = _private_course(job, tmp)
         runtime = tmp / "runtime"
         runtime.mkdir()
-        isolate = job.isolate and bwrap_problem() is None
-        write_kernelspec(tmp / "kernels", workdir, runtime, job.limits, isolate, ipc_dir)
-
-        from nbgrader.apps.api import NbGraderAPI
-        from nbgrader.coursedir import CourseDirectory
-
+        write_kernelspec(tmp / "kernels", workdir, runtime, job.limits, job.isolate and bwrap_problem() is None, ipc_dir)
         stages = {"worker: private course copy": time.perf_counter() - t0}
         t1 = time.perf_counter()
-        cfg = _config(root, job, ipc_dir)
-        api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
-        stages["worker: nbgrader API start"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
-        timed_out = threading.Event()
-
-        def stop() -> None:
-            timed_out.set()
-            _kill_children()
-
-        watchdog = threading.Timer(job.limits.notebook_timeout_s, stop)
-        watchdog.daemon = True
-        # jupyter_client writes the kernel's connection file with tempfile.mkstemp: point it at the
-        # folder the sandbox shows the kernel (read-only), not at the real /tmp it cannot see
-        saved_tempdir = tempfile.tempdir
-        with _environ(JUPYTER_PATH=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime)):
-            tempfile.tempdir = str(runtime)
-            watchdog.start()
-            try:
-                out = api.autograde(a, sid, force=True, create=True)
-            finally:
-                tempfile.tempdir = saved_tempdir
-                watchdog.cancel()
-                _kill_children()
+        out, timed_out = _autograde(job, _config(root, job, ipc_dir), tmp, runtime)
         stages["worker: nbgrader autograde (kernel start, cells, private gradebook)"] = time.perf_counter() - t1
         seconds = time.perf_counter() - t0
-        nb_path = workdir / f"{a}.ipynb"
-        log = (out.get("log") or "") + (out.get("error") or "")
-        if timed_out.is_set():
-            return GradeResult(sid, STATUS_TIMED_OUT, seconds,
+        nb_path = workdir / f"{job.assignment}.ipynb"
+        if timed_out:
+            return GradeResult(sid, Status.TIMED_OUT, seconds,
                                error=f"stopped after the notebook limit of {job.limits.notebook_timeout_s} s")
         if not out["success"] or not nb_path.exists():
-            if "CellTimeoutError" in log:  # a cell ignored the interrupt at its time limit
-                status = STATUS_TIMED_OUT
-            elif "DeadKernelError" in log or "kernel died" in log.lower():
-                status = STATUS_KERNEL_DIED
-            else:
-                status = STATUS_ERROR
-            return GradeResult(sid, status, seconds, error=_reason(log))
+            log = (out.get("log") or "") + (out.get("error") or "")
+            return GradeResult(sid, Status(failure_kind(log)), seconds, error=failure_reason(log))
         text = nb_path.read_text(encoding="utf-8")
-        status = STATUS_CELL_TIMEOUT if "CellTimeoutError" in text else STATUS_GRADED
-        return GradeResult(sid, status, seconds, autograded_json=text,
-                           scores=_private_scores(root / "gradebook.db", a, sid),
-                           worker=f"{os.uname().nodename}:{os.getpid()}",
-                           notes=notes_from(nbformat.reads(text, as_version=4), job.limits), stages=stages)
+        return GradeResult(sid, Status.CELL_TIMEOUT if hit_cell_timeout(text) else Status.GRADED, seconds,
+                           autograded_json=text, notes=notes_from(nbformat.reads(text, as_version=4), job.limits),
+                           stages=stages)
     except Exception as exc:  # noqa: BLE001 - one submission's failure must never stop a class
-        return GradeResult(sid, STATUS_ERROR, time.perf_counter() - t0, error=f"{type(exc).__name__}: {exc}")
+        return GradeResult(sid, Status.ERROR, time.perf_counter() - t0, error=f"{type(exc).__name__}: {exc}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(ipc_dir, ignore_errors=True)

@@ -1,12 +1,11 @@
-"""`coursekit grade`: the command line over :func:`coursekit.grade_class.grade_class`."""
+"""`coursekit grade` and `coursekit bench-grade`: the command lines over :func:`coursekit.grading.grade_class`."""
 
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
 
-from .grade_sandbox import GiB, MiB, Limits
+from .model import GiB, MiB, Limits, Status
 
 DEFAULTS = Limits()
 
@@ -41,10 +40,19 @@ def add_parser(sub) -> None:
     p.add_argument("--no-sandbox", action="store_true", help="run kernels without bubblewrap (isolation degraded)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
+    b = sub.add_parser("bench-grade", help="serial nbgrader autograde vs coursekit grade on a synthetic class",
+                       description="Grade N synthetic submissions of ASSIGNMENT with serial `nbgrader autograde` and "
+                                   "with `coursekit grade`; same scores required; writes benchmarks/grade_bench.{json,md}.")
+    b.add_argument("--assignment", default="01_losses")
+    b.add_argument("-n", type=int, default=24)
+    b.add_argument("--jobs", type=int)
+    b.add_argument("--out-dir", type=Path, help="where the results go (default: benchmarks/)")
+    b.set_defaults(func=cmd_bench_grade)
 
 
 def cmd_grade(args) -> int:
-    from .grade_class import STATUS_NOT_GRADED, GradeOptions, grade_class
+    from .model import GradeOptions
+    from .pipeline import grade_class
 
     limits = Limits(args.cell_timeout, args.notebook_timeout, int(args.memory_gb * GiB), folder_bytes=args.folder_mb * MiB,
                     tmp_bytes=args.tmp_mb * MiB, file_bytes=args.folder_mb * MiB)
@@ -57,4 +65,10 @@ def cmd_grade(args) -> int:
     report = grade_class(opts)
     if report.interrupted:
         return 130
-    return 1 if any(r.status == STATUS_NOT_GRADED for r in report.rows.values()) else 0
+    return 1 if any(r.status is Status.NOT_GRADED for r in report.rows.values()) else 0
+
+
+def cmd_bench_grade(args) -> int:
+    from .bench import run
+
+    return 0 if run(args.assignment, args.n, args.jobs, args.out_dir)["same_scores"] else 1

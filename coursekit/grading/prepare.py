@@ -1,6 +1,9 @@
-"""Repair a submission's nbgrader cell metadata against the release, before grading.
+"""Prepare a submission before grading: read it, repair its nbgrader cell metadata, flag it for review.
 
-Students lose nbgrader's cell metadata by retyping or pasting cells (Colab does this
+**Reading** (`read_notebook`): bytes that are not a notebook raise `UnreadableNotebook` with a short reason.
+
+**Repair** (`repair`): students lose nbgrader's cell metadata by retyping or pasting cells (Colab does this
+
 often); nbgrader then cannot find their answers or its own tests. Each graded or locked
 release cell is matched to a submission cell:
 
@@ -14,7 +17,20 @@ The repaired notebook follows the release order: locked and test cells always co
 the release (edited ones restored, deleted ones re-inserted, so editing or deleting a
 test cannot raise a score), solution cells carry the student's code with the release's
 metadata, and the student's other cells are kept, each before the next matched cell
-that followed it. Every change is recorded.
+that followed it. Every change is recorded. The steps are `_match` (release cell -> submission cell),
+`_rebuild` (the notebook in release order) and `_evidence` (how many graded cells were really recognised:
+too few, and it looks like another assignment's notebook).
+
+nbgrader's own ``OverwriteCells.add_missing_cells`` (0.9.6) re-inserts a deleted test cell after the previous
+grade cell, matching by ``grade_id`` only; it is not used, because the release-order rebuild here also handles
+reordered notebooks and stripped metadata. ``_is_solution`` / ``_is_locked`` are ``nbgrader.utils.is_solution`` /
+``is_locked`` that tolerate a student file whose ``nbgrader`` metadata is not a dict (nbgrader's raise).
+
+**Integrity flags** (`integrity_flags`): tests run in the student's own kernel, so a determined student can
+always defeat them (for example by replacing ``AssertionError`` or hooking IPython's input transformers).
+The flags do not change a score; they list cells an instructor should read. The patterns are plain text
+searches over the student's cells (not the release's locked cells), so they can be evaded too: they catch the
+obvious, not the determined.
 """
 
 from __future__ import annotations
@@ -23,6 +39,7 @@ import ast
 import copy
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -36,7 +53,9 @@ class UnreadableNotebook(ValueError):
 
 
 @dataclass
-class Repair:
+class RepairedNotebook:
+    """`repair`'s result: the notebook to grade, what was changed, and how much of the release was recognised."""
+
     notebook: nbformat.NotebookNode
     repairs: list[str] = field(default_factory=list)
     matched_fraction: float = 1.0
@@ -100,16 +119,22 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) -> Repair:
+def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) -> RepairedNotebook:
     """The submission with nbgrader metadata restored from `release` (see the module doc)."""
-    rel = release.cells
-    sub = submission.cells
-    graded = [i for i, c in enumerate(rel) if _meta(c).get("grade_id")]
-    match: dict[int, int] = {}  # release index -> submission index
+    graded = [i for i, c in enumerate(release.cells) if _meta(c).get("grade_id")]
+    match, how = _match(release.cells, submission.cells, graded)
+    nb, repairs = _rebuild(release, submission.cells, graded, match, how)
+    evident = [i for i in graded if _evidence(release.cells[i], submission.cells, match.get(i))]
+    return RepairedNotebook(nb, repairs, len(evident) / len(graded) if graded else 1.0)
+
+
+def _match(rel: list, sub: list, graded: list[int]) -> tuple[dict[int, int], dict[int, str]]:
+    """Release index -> submission index for every graded release cell found, and how each was found."""
+    match: dict[int, int] = {}
     used: set[int] = set()
     how: dict[int, str] = {}
 
-    by_gid = {}
+    by_gid: dict[str, int] = {}
     for j, c in enumerate(sub):
         gid = _meta(c).get("grade_id")
         if gid and gid not in by_gid:
@@ -117,14 +142,14 @@ def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) ->
     by_id = {c.get("id"): j for j, c in enumerate(sub) if c.get("id")}
     for i in graded:
         gid = _meta(rel[i])["grade_id"]
-        for table, label in ((by_gid, "grade_id"), (by_id, "cell id")):
-            j = table.get(gid if label == "grade_id" else rel[i].get("id"))
+        for table, key, label in ((by_gid, gid, "grade_id"), (by_id, rel[i].get("id"), "cell id")):
+            j = table.get(key)
             if j is not None and j not in used and sub[j].cell_type == rel[i].cell_type:
                 match[i], how[i] = j, label
                 used.add(j)
                 break
 
-    def window(i: int) -> range:
+    def window(i: int) -> range:  # submission cells between the neighbouring matched cells
         before = [match[k] for k in graded if k < i and k in match]
         after = [match[k] for k in graded if k > i and k in match]
         lo = max(before) + 1 if before else 0
@@ -155,7 +180,14 @@ def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) ->
                 continue
             match[i], how[i] = best[1], f"content ({best[0]:.0%} similar)"
         used.add(match[i])
+    return match, how
 
+
+def _rebuild(release: nbformat.NotebookNode, sub: list, graded: list[int], match: dict[int, int],
+             how: dict[int, str]) -> tuple[nbformat.NotebookNode, list[str]]:
+    """The notebook in release order (locked cells from the release, answers from the student), and the changes."""
+    rel = release.cells
+    used = set(match.values())
     repairs: list[str] = []
     cells = []
     emitted: set[int] = set()
@@ -195,20 +227,24 @@ def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) ->
     nb = copy.deepcopy(release)
     nb.cells = cells
     for c in nb.cells:
-        c.pop("outputs", None) if c.cell_type != "code" else c.update(outputs=[], execution_count=None)
+        if c.cell_type == "code":
+            c.update(outputs=[], execution_count=None)
+        else:
+            c.pop("outputs", None)
     ids: set[str] = set()
     for n, c in enumerate(nb.cells):  # nbformat needs unique cell ids
         if not c.get("id") or c.id in ids:
             c.id = f"student-{n}"
         ids.add(c.id)
-    def evidence(i: int) -> bool:  # the matched cell really is this release cell, or answers it
-        j = match.get(i)
-        if j is None:
-            return False
-        names = defined_names(rel[i].source) if _is_solution(rel[i]) else set()
-        return (names and names <= defined_names(sub[j].source)) or _ratio(rel[i].source, sub[j].source) >= SIMILAR
-    fraction = sum(1 for i in graded if evidence(i)) / len(graded) if graded else 1.0
-    return Repair(nb, repairs, fraction)
+    return nb, repairs
+
+
+def _evidence(rel_cell, sub: list, j: int | None) -> bool:
+    """The matched submission cell really is this release cell, or answers it."""
+    if j is None:
+        return False
+    names = defined_names(rel_cell.source) if _is_solution(rel_cell) else set()
+    return bool(names and names <= defined_names(sub[j].source)) or _ratio(rel_cell.source, sub[j].source) >= SIMILAR
 
 
 def _strip(cell) -> nbformat.NotebookNode:
@@ -216,3 +252,49 @@ def _strip(cell) -> nbformat.NotebookNode:
     c = copy.deepcopy(cell)
     c.get("metadata", {}).pop("nbgrader", None)
     return c
+
+
+# --- integrity flags ------------------------------------------------------------------------
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("IPython input transformers or hooks", re.compile(
+        r"input_transformers|ast_transformers|events\.register|register_magic|set_custom_exc|"
+        r"run_cell\s*=|showtraceback\s*=|\.user_ns\b")),
+    ("redefines builtins or assertion machinery", re.compile(
+        r"\bbuiltins\b|__builtins__|\bAssertionError\s*=|sys\.excepthook|def\s+AssertionError|"
+        r"class\s+AssertionError|__assert|sys\.settrace|sys\.setprofile")),
+    ("replaces the tests' assertion helpers (numpy.testing, isclose, allclose)", re.compile(
+        r"\b(?:np|numpy)\.testing\.\w+\s*=(?!=)|\b(?:np|numpy)\.(?:isclose|allclose|array_equal|testing)\s*=(?!=)|"
+        r"\bmath\.isclose\s*=(?!=)|setattr\(\s*(?:np|numpy)(?:\.testing)?\s*,")),
+    ("silences stderr or exits the kernel", re.compile(
+        r"sys\.stderr\s*=|os\.dup2|os\._exit|sys\.exit|os\.kill|signal\.")),
+    ("reads or changes files outside its folder", re.compile(
+        r"""(open|Path|listdir|scandir|walk|glob|remove|unlink|rmtree|rename|chmod|sqlite3\.connect)\s*\(\s*[rbf]?["'](/|\.\./|~)""")),
+    ("runs shell commands or subprocesses", re.compile(r"\bsubprocess\b|os\.system|os\.popen|^\s*!", re.M)),
+    ("reads the grading database", re.compile(r"gradebook|nbgrader", re.I)),
+]
+
+
+def integrity_flags(nb: nbformat.NotebookNode, test_names: set[str] | None = None) -> list[str]:
+    """Reasons for manual review, one per (cell, pattern); `test_names`: helpers the tests define."""
+    out: list[str] = []
+    for n, cell in enumerate(nb.cells, start=1):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or (meta.get("grade_id") and not meta.get("solution")):
+            continue  # locked cells come from the release
+        for label, pattern in PATTERNS:
+            if pattern.search(cell.source):
+                out.append(f"cell {n}: {label}")
+        clash = sorted(defined_names(cell.source) & (test_names or set()))
+        if clash:
+            out.append(f"cell {n}: redefines names the tests define ({', '.join(clash)})")
+    return out
+
+
+def names_tests_define(release: nbformat.NotebookNode) -> set[str]:
+    """Names the release's test cells define (helpers a student could shadow)."""
+    names: set[str] = set()
+    for cell in release.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            names |= defined_names(cell.source)
+    return names

@@ -32,11 +32,10 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-GiB = 1024**3
-MiB = 1024**2
+from .model import Limits
+
 # Set for every kernel; HOME and the caches point into the sandbox's /tmp.
 KERNEL_ENV = {"HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib", "MPLBACKEND": "Agg",
               "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "LANG": "C.UTF-8"}
@@ -44,30 +43,6 @@ KERNEL_ENV = {"HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/t
 PASSED_ENV = ("LC_ALL", "TZ", "PYTHONHASHSEED", "KERAS_BACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
               "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 DISK_ERRORS = ("No space left on device", "File too large")  # what a kernel sees at a disk limit (ENOSPC, EFBIG)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-submission limits; the defaults are documented on the instructors' page."""
-
-    cell_timeout_s: int = 120  # nbgrader's Execute.timeout, per cell
-    notebook_timeout_s: int = 900  # wall time for one submission, all cells
-    memory_bytes: int = 4 * GiB  # address-space limit of the kernel (TensorFlow needs about 2 GiB)
-    folder_bytes: int = 256 * MiB  # the submission's own folder (tmpfs; the course's models are a few MB)
-    tmp_bytes: int = 256 * MiB  # /tmp (tmpfs)
-    shm_bytes: int = 64 * MiB  # /dev/shm (tmpfs; multiprocessing's semaphores and queues)
-    file_bytes: int = 256 * MiB  # any one file (RLIMIT_FSIZE)
-    # intra-op threads per kernel for TensorFlow and OpenMP (0: their default, every core). The local pool sets
-    # cores // jobs, so parallel kernels do not oversubscribe the cores; the instructor's own
-    # OMP_NUM_THREADS / TF_NUM_INTRAOP_THREADS, when set, win.
-    threads: int = 0
-
-    def describe(self) -> str:
-        return (f"cell timeout {self.cell_timeout_s} s, notebook timeout {self.notebook_timeout_s} s, "
-                f"kernel address space {self.memory_bytes / GiB:g} GiB, own folder {self.folder_bytes / MiB:g} MiB, "
-                f"/tmp {self.tmp_bytes / MiB:g} MiB, /dev/shm {self.shm_bytes / MiB:g} MiB, "
-                f"files {self.file_bytes / MiB:g} MiB each, no network"
-                + (f", {self.threads} thread(s) per kernel" if self.threads else ""))
 
 
 # intra-op only: collective ops (MirroredStrategy in exercise 11) wait on each other in the inter-op pool

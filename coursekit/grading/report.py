@@ -8,10 +8,11 @@ Files in ``<out>/``:
   Section, <assignment>``); the student id goes in ``ID`` and ``SIS Login ID``;
 * ``moodle.csv``: Moodle "Import grades from CSV" layout (``ID number, Grade, Feedback``):
   map ``ID number`` to the user field that holds the LMS file names' ids;
-* ``nbgrader_export.csv``: nbgrader's own ``nbgrader export``;
-* ``feedback/<student>.html``: ``nbgrader generate_feedback``;
 * ``report.md`` and ``report.png``: score histogram per task, failing tests, submissions that
   timed out or crashed, repairs, integrity flags, ignored files and replaced duplicates.
+
+nbgrader's own ``nbgrader_export.csv`` and ``feedback/<student>.html`` are written before, by
+``pipeline.ClassGrader.publish``. The writers here are pure: they read only the `ClassReport`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from .grade_class import ClassGrader, ClassReport, Row
-
-PROBLEM_STATUSES = ("timed_out", "kernel_died", "error", "unreadable", "wrong_assignment", "not_graded", "cell_timeout")
+from .model import ClassReport, Row, Status
 
 
 def _rows(report: ClassReport) -> list[Row]:
@@ -58,7 +57,7 @@ def write_moodle_csv(report: ClassReport, path: Path) -> Path:
         w = csv.writer(f)
         w.writerow(["ID number", "Grade", "Feedback"])
         for r in _rows(report):
-            w.writerow([r.student, f"{r.score:g}", r.status if r.status != "graded" else ""])
+            w.writerow([r.student, f"{r.score:g}", "" if r.status is Status.GRADED else str(r.status)])
     return path
 
 
@@ -104,9 +103,11 @@ def write_markdown(report: ClassReport, path: Path, png: Path) -> Path:
     lines += ["", "## Failing tests", "", "| test | points | submissions failing |", "|---|---:|---:|"]
     lines += [f"| {gid} | {report.test_points[gid]:g} | {failing.get(gid, 0)} |" for gid in report.test_points]
     sections = [
-        ("Timed out, crashed or unreadable (0 points; review by hand)",
-         [f"`{r.student}`: {r.status}: {r.error.strip().splitlines()[-1][:200] if r.error.strip() else ''}"
-          for r in rows if r.status in PROBLEM_STATUSES]),
+        ("Timed out, crashed, unreadable or another assignment (0 points; review by hand)",
+         [f"`{r.student}`: {r.status}: {_last_line(r.error)}" for r in rows if r.status.zero_points]),
+        ("A cell hit the time limit (that cell's tests scored 0, the others kept their points; review by hand)",
+         [f"`{r.student}`: {r.status}: {_last_line(r.error)}" for r in rows
+          if r.status.needs_review and not r.status.zero_points]),
         ("Repairs made before grading", [f"`{r.student}`: {x}" for r in rows for x in r.repairs]),
         ("Integrity flags (manual review; scores unchanged)", [f"`{r.student}`: {x}" for r in rows for x in r.flags]),
         ("Ignored files", report.ignored),
@@ -118,7 +119,12 @@ def write_markdown(report: ClassReport, path: Path, png: Path) -> Path:
     return path
 
 
-def write_outputs(grader: ClassGrader, report: ClassReport, log: Callable[[str], None] = print) -> dict[str, Path]:
+def _last_line(text: str) -> str:
+    return text.strip().splitlines()[-1][:200] if text.strip() else ""
+
+
+def write_reports(report: ClassReport, log: Callable[[str], None] = print) -> dict[str, Path]:
+    """Every file of ours in `report.out`, from the report alone; returns them by kind."""
     import time
 
     out = report.out
@@ -126,25 +132,11 @@ def write_outputs(grader: ClassGrader, report: ClassReport, log: Callable[[str],
     files = {"grades": write_grades_csv(report, out / "grades.csv"),
              "canvas": write_canvas_csv(report, out / "canvas.csv"),
              "moodle": write_moodle_csv(report, out / "moodle.csv")}
-    t1 = time.perf_counter()
-    try:
-        files["nbgrader_export"] = grader.export()
-    except Exception as exc:  # noqa: BLE001 - our own CSVs are written already
-        log(f"warning: nbgrader export failed: {exc}")
-    report.add_stage("parent: nbgrader export", time.perf_counter() - t1)
-    if grader.opts.feedback and report.graded_students:
-        t1 = time.perf_counter()
-        try:
-            fb = grader.feedback(report.graded_students)
-            log(f"feedback: {len(fb)} HTML file(s) in {out / 'feedback'}")
-        except Exception as exc:  # noqa: BLE001
-            log(f"warning: nbgrader generate_feedback failed: {exc}")
-        report.add_stage("parent: nbgrader generate_feedback", time.perf_counter() - t1)
     files["png"] = write_png(report, out / "report.png")
     files["report"] = write_markdown(report, out / "report.md", files["png"])
-    report.add_stage("parent: CSV, PNG and Markdown reports", time.perf_counter() - t0 - sum(
-        v for k, v in report.stages.items() if k in ("parent: nbgrader export", "parent: nbgrader generate_feedback")))
-    statuses = Counter(r.status for r in report.rows.values())
+    report.add_stage("parent: CSV, PNG and Markdown reports", time.perf_counter() - t0)
+    statuses = Counter(str(r.status) for r in report.rows.values())
     log(f"{len(report.rows)} rows: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
-    log(f"wrote {', '.join(str(p.relative_to(out)) for p in files.values())} in {out}")
+    written = {**report.files, **files}
+    log(f"wrote {', '.join(str(p.relative_to(out)) for p in written.values())} in {out}")
     return files
