@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from coursekit.paths import tool_env
 
-from coursekit.paths import chapters, exercises, tool_env  # noqa: E402
-
-# nbgrader runs `alembic`, and kernels must come from this venv: its bin goes first on PATH.
-os.environ["PATH"] = tool_env()["PATH"]
-
-CHAPTERS = chapters(ROOT)
-EXERCISES = exercises(ROOT)
+from .repo import ROOT
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from coursekit.gradecheck import answer_problems, check_answers, corpus_summary
 from coursekit.sources import read_source, tasks
 
 from .answers import corpus
-from .conftest import EXERCISES
+from .repo import EXERCISES
 
 pytestmark = pytest.mark.slow
 CORPUS = corpus()

@@ -7,7 +7,7 @@ import pytest
 from coursekit.bench import load_results, write_results
 from coursekit.sphinxext import _line
 
-from .conftest import CHAPTERS, EXERCISES, ROOT
+from .repo import CHAPTERS, EXERCISES, ROOT
 
 RESULTS = load_results(ROOT)
 

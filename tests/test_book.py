@@ -12,7 +12,7 @@ from jupyter_cache import get_cache
 from coursekit import leaks
 from coursekit.execute import budget_seconds, stderr_problems
 
-from .conftest import CHAPTERS, EXERCISES, ROOT
+from .repo import CHAPTERS, EXERCISES, ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from .conftest import CHAPTERS, EXERCISES, ROOT
+from .repo import CHAPTERS, EXERCISES, ROOT
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

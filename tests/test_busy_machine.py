@@ -18,7 +18,7 @@ from jupyter_cache import get_cache
 from coursekit.determinism import differences, glued
 from coursekit.execute import execute
 
-from .conftest import CHAPTERS, ROOT
+from .repo import CHAPTERS, ROOT
 
 pytestmark = pytest.mark.slow
 TIMING_CHAPTERS = ("04", "08", "09", "10", "11")  # every chapter that measures seconds, speed-ups or latencies

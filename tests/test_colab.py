@@ -16,7 +16,7 @@ import jupytext
 import nbformat
 import pytest
 
-from .conftest import CHAPTERS, EXERCISES, ROOT
+from .repo import CHAPTERS, EXERCISES, ROOT
 from .test_repository import _requirements
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ import pytest
 
 from coursekit import corpus
 
-from .conftest import ROOT
+from .repo import ROOT
 
 ASSETS = ROOT / "assets"
 RECORD = {r["file"]: r for r in json.loads((ASSETS / corpus.RECORD).read_text())["corpora"]}

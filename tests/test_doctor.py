@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coursekit.doctor import check_pins, report, run_checks
 
-from .conftest import ROOT
+from .repo import ROOT
 
 
 def test_this_environment_passes():

@@ -8,7 +8,7 @@ import yaml
 from coursekit import leaks
 from coursekit.editions import OUT, build_solutions_edition, write_edition_files
 
-from .conftest import EXERCISES, ROOT
+from .repo import EXERCISES, ROOT
 
 
 def test_edition_config_adds_each_solution_after_its_exercise():

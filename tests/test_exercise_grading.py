@@ -6,7 +6,7 @@ import pytest
 
 from coursekit.gradecheck import check_exercise
 
-from .conftest import EXERCISES
+from .repo import EXERCISES
 
 pytestmark = pytest.mark.slow
 GRADE_BUDGET_S = 60

@@ -17,7 +17,7 @@ import pytest
 
 from coursekit import lm
 
-from .conftest import ROOT
+from .repo import ROOT
 
 WEIGHTS, RECORD = lm.asset_paths(ROOT)
 TINY = {"vocab_size": 11, "context": 16, "d_model": 32, "n_layers": 2, "n_heads": 4}

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import ROOT
+from .repo import ROOT
 
 
 def _project_copy(tmp_path: Path) -> Path:

@@ -14,7 +14,7 @@ import yaml
 
 from coursekit import pretrained
 
-from .conftest import CHAPTERS, EXERCISES, ROOT
+from .repo import CHAPTERS, EXERCISES, ROOT
 
 MODEL, RECORD = pretrained.asset_paths(ROOT)
 SIGNAL_MODEL, SIGNAL_RECORD = pretrained.mnist1d_asset_paths(ROOT)

@@ -12,7 +12,7 @@ from coursekit.paths import tool_env
 from coursekit.release import describe, release
 from coursekit.sources import assets
 
-from .conftest import EXERCISES
+from .repo import EXERCISES
 
 pytestmark = pytest.mark.slow
 WITH_ASSETS = [e for e in EXERCISES if assets(e.source)]

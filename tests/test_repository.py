@@ -13,7 +13,7 @@ import yaml
 from coursekit import generate, leaks
 from coursekit.execute import budget_seconds, front_matter
 
-from .conftest import CHAPTERS, EXERCISES, ROOT
+from .repo import CHAPTERS, EXERCISES, ROOT
 
 
 def test_course_has_chapters_and_exercises():

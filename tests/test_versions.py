@@ -11,7 +11,7 @@ import pytest
 
 from coursekit.versions import derived_minimums, guard, release, stated_minimums
 
-from .conftest import CHAPTERS, EXERCISES
+from .repo import CHAPTERS, EXERCISES
 from .test_repository import _requirements
 
 
