@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps doctor book book-solutions book-zip pretrained pretrained-lm bench-lm bench-lora exercises check test test-fast bench grade-deps grade bench-grade corpus clean clean-venv
+.PHONY: help venv lint system-deps doctor book book-solutions book-zip pretrained pretrained-lm bench-lm bench-lora exercises check test test-fast bench grade-deps grade bench-grade corpus clean clean-venv
 
 help: ## list the targets
 	@echo "Loss to Launch: make targets"
@@ -36,15 +36,22 @@ venv: $(STAMP) ## create .venv from the pinned requirements (once)
 system-deps: ## install the Debian packages the tests drive (chromium) when missing and root
 	@bash .ci/system-deps
 
-exercises: venv ## regenerate exercises/*.ipynb (nbgrader release) and chapters/*.ipynb
-	$(BIN)/python -m coursekit generate
+# Regenerate only when a source (or the tooling that writes the notebooks) changed since the last run.
+GENERATED_FROM := $(wildcard solutions/[0-9][0-9]_*.py chapters/[0-9][0-9]_*.md coursekit/*.py coursekit/nbgrader_adapter/*.py)
+EXERCISES_STAMP := _build/.exercises.stamp
+
+$(EXERCISES_STAMP): $(GENERATED_FROM) | venv
+	$(BIN)/coursekit generate
+	@mkdir -p $(@D) && touch $@
+
+exercises: $(EXERCISES_STAMP) ## regenerate exercises/*.ipynb (nbgrader release) and chapters/*.ipynb when a source changed
 
 book: exercises ## build the executed HTML book into _build/html (cached: unchanged chapters are not re-run)
 	$(BIN)/jupyter-book build --warningiserror --keep-going . 
 	@echo "Book: file://$(CURDIR)/_build/html/index.html"
 
 book-solutions: book ## the instructors' solutions edition, built into _build/solutions-edition (never published)
-	$(BIN)/python -m coursekit solutions-edition
+	$(BIN)/coursekit solutions-edition
 
 book-zip: book ## zip the built book for offline classroom use: _build/loss-to-launch-book.zip
 	rm -rf _build/zip && mkdir -p _build/zip && cp -r _build/html _build/zip/loss-to-launch-book
@@ -52,19 +59,24 @@ book-zip: book ## zip the built book for offline classroom use: _build/loss-to-l
 	@echo "Offline book: _build/loss-to-launch-book.zip (open loss-to-launch-book/index.html after unzipping)"
 
 doctor: venv ## check this environment (Python, pinned packages, TensorFlow + device, kernel) with a fix per problem
-	$(BIN)/python -m coursekit doctor
+	$(BIN)/coursekit doctor
 
-check: venv ## generated files fresh, no solutions in student notebooks
-	$(BIN)/python -m coursekit check
+lint: venv ## ruff (lint + format check) and mypy on coursekit/, pinned in requirements.txt
+	$(BIN)/ruff check coursekit
+	$(BIN)/ruff format --check coursekit
+	$(BIN)/mypy
 
-test: venv system-deps grade-deps ## the whole test suite (builds the book, executes every chapter, grades every exercise)
+check: lint ## lint, generated files fresh, no solutions in student notebooks
+	$(BIN)/coursekit check
+
+test: venv system-deps grade-deps lint ## lint, then the whole test suite (builds the book, executes every chapter, grades every exercise)
 	$(BIN)/python -m pytest
 
-test-fast: venv ## tests that need no TensorFlow notebook run
+test-fast: venv ## the unit layer (tests/unit, seconds) and the other tests that need no TensorFlow notebook run
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: venv ## time each chapter and each solution's autograde; writes benchmarks/results.{json,md}
-	$(BIN)/python -m coursekit bench
+	$(BIN)/coursekit bench
 
 grade-deps: ## install bubblewrap (the grading sandbox) when missing and root; else say loudly why not
 	@bash .ci/grade-deps
@@ -78,19 +90,19 @@ bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade on 
 	$(BIN)/coursekit bench-grade
 
 pretrained: venv ## re-train the shipped pretrained model into assets/digits04_base.{keras,json}
-	$(BIN)/python -m coursekit.pretrained
+	$(BIN)/coursekit pretrained
 
 pretrained-lm: venv ## re-train chapter 12's small GPT into assets/shakespeare_gpt.{weights.h5,json} (tens of minutes)
-	$(BIN)/python -m coursekit.lm
+	$(BIN)/coursekit pretrained-lm
 
 bench-lm: venv ## re-run chapter 12's recipe experiments (its live point, 6 arms x 3 seeds, a 4-size frontier) into benchmarks/lm_results.json (about 36 min)
-	nice -n 10 $(BIN)/python -m coursekit.lm_bench
+	nice -n 10 $(BIN)/coursekit bench-lm
 
 bench-lora: venv ## re-run chapter 13's fine-tuning grid into benchmarks/lora_results.json (about 20 min)
-	nice -n 10 $(BIN)/python -m coursekit.lora_bench
+	nice -n 10 $(BIN)/coursekit bench-lora
 
 corpus: venv ## re-make the vendored texts assets/shakespeare.json.gz and assets/pydoc_topics.json.gz (+ assets/corpora.json)
-	$(BIN)/python -m coursekit.corpus
+	$(BIN)/coursekit corpus
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache

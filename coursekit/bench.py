@@ -16,11 +16,10 @@ import platform
 import resource
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
-from .paths import chapters, exercises, repo_root, tool_env
+from .paths import chapters, exercises, named, repo_root, tool_env
 
 GRADE_BUDGET_S = 60.0
 
@@ -36,7 +35,7 @@ def load_results(root: Path | None = None) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _one_chapter(md: str) -> None:
+def one_chapter(md: str) -> None:
     """Child process: execute one chapter, print a JSON line with seconds, peak kernel memory, error."""
     from .determinism import glued
     from .execute import execute
@@ -47,7 +46,7 @@ def _one_chapter(md: str) -> None:
                       "glue": glued(nb)}))
 
 
-def _one_grade(name: str) -> None:
+def one_grade(name: str) -> None:
     from .gradecheck import check_exercise
 
     ex = next(e for e in exercises() if e.name == name)
@@ -59,9 +58,9 @@ def _one_grade(name: str) -> None:
 
 
 def _child(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "coursekit.bench", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "coursekit", "bench", "--one", *args], capture_output=True, text=True,
                           env=tool_env(), cwd=repo_root())
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
         return {"error": (proc.stderr or proc.stdout)[-2000:]}
     return json.loads(lines[-1])
@@ -89,11 +88,7 @@ def run_bench(chapter_names: list[str] | None = None, skip_grading: bool = False
     results = load_results()
     results["machine"] = machine()
     results["date"] = date.today().isoformat()
-    wanted = set(chapter_names or [])
-    pick = lambda name: not wanted or name in wanted or name[:2] in wanted  # noqa: E731
-    for ch in chapters():
-        if not pick(ch.name):
-            continue
+    for ch in named(chapters(), chapter_names):
         r = _chapter_twice(ch.source)
         r["budget_seconds"] = budget_seconds(ch.source)
         results["chapters"][ch.name] = r
@@ -101,9 +96,7 @@ def run_bench(chapter_names: list[str] | None = None, skip_grading: bool = False
         print(f"chapter  {ch.name:24s} {r.get('seconds', '?'):>6} s (budget {r['budget_seconds']:.0f} s)  "
               f"peak {r.get('peak_mb', '?')} MB  {'ERROR' if r.get('error') else same}", flush=True)
     if not skip_grading:
-        for ex in exercises():
-            if not pick(ex.name):
-                continue
+        for ex in named(exercises(), chapter_names):
             r = _child("grade", ex.name)
             r["budget_seconds"] = GRADE_BUDGET_S
             results["exercises"][ex.name] = r
@@ -137,8 +130,3 @@ def write_results(results: dict, root: Path | None = None) -> None:
         lines.append(f"| {name} | {r.get('seconds', 'error')} | {r.get('budget_seconds', '')} | {r.get('peak_mb', '')} "
                      f"| {same} | {g.get('autograde_seconds', '')} | {g.get('budget_seconds', '')} |")
     path.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-if __name__ == "__main__":
-    kind, arg = sys.argv[1], sys.argv[2]
-    {"chapter": _one_chapter, "grade": _one_grade}[kind](arg)

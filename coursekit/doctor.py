@@ -31,11 +31,25 @@ def pins(root: Path | None = None) -> dict[str, str]:
     return out
 
 
+def supported_pythons(root: Path | None = None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(lowest, highest) supported minor version, from pyproject.toml's ``requires-python`` (">=3.11,<3.13")."""
+    import tomllib
+
+    spec = tomllib.loads(((root or repo_root()) / "pyproject.toml").read_text())["project"]["requires-python"]
+    lo = re.search(r">=\s*(\d+)\.(\d+)", spec)
+    hi = re.search(r"<\s*(\d+)\.(\d+)", spec)
+    if not (lo and hi):
+        raise ValueError(f"pyproject.toml: requires-python {spec!r} needs a >=X.Y and a <X.Y bound")
+    return (int(lo[1]), int(lo[2])), (int(hi[1]), int(hi[2]) - 1)
+
+
 def check_python() -> Check:
     v = sys.version_info
-    ok = (3, 11) <= v[:2] <= (3, 12)
+    lo, hi = supported_pythons()
+    ok = lo <= v[:2] <= hi
+    names = f"Python {lo[0]}.{lo[1]} to {hi[0]}.{hi[1]}"
     return Check("Python", ok, f"{v.major}.{v.minor}.{v.micro} at {sys.executable}",
-                 "use Python 3.11 or 3.12: make clean-venv && make PYTHON=python3.11 venv")
+                 f"use {names}: make clean-venv && make PYTHON=python{lo[0]}.{lo[1]} venv")
 
 
 def check_pins(root: Path | None = None) -> Check:

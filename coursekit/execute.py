@@ -47,7 +47,7 @@ def cell_seconds(nb: nbformat.NotebookNode) -> list[tuple[float, int, str]]:
         start, end = t.get("iopub.execute_input"), t.get("shell.execute_reply")
         if start and end:
             seconds = (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
-            first = next((l for l in cell.source.splitlines() if l.strip() and not l.startswith("---")), "")
+            first = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("---")), "")
             out.append((seconds, i + 1, first[:60]))
     return sorted(out, reverse=True)
 
@@ -69,7 +69,7 @@ def execute(md: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, Execut
     error = None
     try:
         client.execute()
-    except Exception as exc:  # CellExecutionError and timeouts: report, do not hide
+    except Exception as exc:  # noqa: BLE001 - CellExecutionError and timeouts: report, do not hide
         error = f"{type(exc).__name__}: {exc}"[-3000:]
     seconds = time.perf_counter() - t0
     return nb, Execution(seconds, error, stderr_problems(nb), cell_seconds(nb)[:5])

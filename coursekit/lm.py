@@ -2,7 +2,7 @@
 
 The model code (the part between the two `# ---` rules) is written with `keras.ops` and Keras layers only, so it
 runs unchanged on Keras's TensorFlow, JAX and PyTorch backends; chapters 12-14 show it as it stands. The rest is
-the recipe: `python -m coursekit.lm` (`make pretrained-lm`) trains it on the training plays and writes
+the recipe: `coursekit pretrained-lm` (`make pretrained-lm`) trains it on the training plays and writes
 `assets/shakespeare_gpt.weights.h5` (float32 weights, no optimizer state) and `assets/shakespeare_gpt.json`
 (config, vocabulary, recipe, split, validation sample, seed, versions, losses, wall time). To use it:
 
@@ -20,7 +20,6 @@ import json
 import math
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -307,7 +306,7 @@ def write(out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: 
         "file": weights_path.name,
         "description": "Character-level GPT pretrained on the course's Shakespeare training plays (chapters 12-14). "
                        "Rebuild with coursekit.lm.build_gpt(**config) (the code chapter 12 shows) and load_weights.",
-        "generated_by": "make pretrained-lm (python -m coursekit.lm)",
+        "generated_by": "make pretrained-lm (coursekit pretrained-lm)",
         "config": config,
         "architecture": "token + learned position embeddings; n_layers pre-LayerNorm blocks (causal multi-head "
                         "self-attention, 4x GELU MLP, residuals); final LayerNorm; untied Dense head; init N(0, 0.02)",
@@ -348,7 +347,7 @@ def load_pretrained(root: Path | None = None) -> tuple[keras.Model, dict[str, An
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.lm", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="coursekit pretrained-lm", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder to write to (default: the repository's assets/)")
     parser.add_argument("--steps", type=int, default=None, help="override the recipe's steps (a shorter run)")
     args = parser.parse_args(argv)
@@ -357,7 +356,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {rec['weights_path']} ({rec['size_bytes'] / 1e6:.2f} MB, {rec['parameters']:,} parameters) and {rec['json_path']}")
     print(f"{recipe['steps']} steps in {rec['train_seconds']} s: train {rec['train_loss']:.4f}, validation {rec['val_loss']:.4f} nats/char")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Chapter 12's recipe experiments at toy scale: `python -m coursekit.lm_bench` (`make bench-lm`).
+"""Chapter 12's recipe experiments at toy scale: `coursekit bench-lm` (`make bench-lm`).
 
 Writes `benchmarks/lm_results.json`: every run's settings, seed, validation loss, tokens and approximate FLOPs,
 plus the library versions and the machine, so the chapter can plot them and re-run one point live. Three groups:
@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -146,13 +144,13 @@ def settings() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.lm_bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="coursekit bench-lm", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help=f"file to write (default: the repository's {OUT})")
     args = parser.parse_args(argv)
     out = args.out or repo_root() / OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     d = data()
-    record: dict[str, Any] = {"generated_by": "make bench-lm (python -m coursekit.lm_bench)",
+    record: dict[str, Any] = {"generated_by": "make bench-lm (coursekit bench-lm)",
                               "description": __doc__.split("\n\n")[1], "settings": settings(), "versions": versions(),
                               "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
                               "vocab_size": len(d["vocabulary"]), "chapter_run": None, "ablations": [],
@@ -180,7 +178,3 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} in {record['total_seconds']} s")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Chapter 13's fine-tuning grid: `python -m coursekit.lora_bench` writes `benchmarks/lora_results.json`.
+"""Chapter 13's fine-tuning grid: `coursekit bench-lora` writes `benchmarks/lora_results.json`.
 
 Starting from the shipped Shakespeare GPT (`assets/shakespeare_gpt.*`, `coursekit.lm`), each setting fine-tunes
 on Python's documentation topics (`assets/pydoc_topics.json.gz`) for the same step budget and records what it
@@ -19,7 +19,6 @@ import argparse
 import gzip
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -202,8 +201,7 @@ def write(path: Path | None = None, settings: list[dict] = SETTINGS, log=print) 
     path = path or repo_root() / RESULTS
     data = prepare_data()
     model, record = lm.load_pretrained()
-    n = PROTOCOL["eval_windows"]
-    result = {"generated_by": "python -m coursekit.lora_bench (make bench-lora)", "protocol": PROTOCOL,
+    result: dict[str, Any] = {"generated_by": "coursekit bench-lora (make bench-lora)", "protocol": PROTOCOL,
               "seeds": list(SEEDS), "versions": lm.versions(), "base": {
                   "new_loss": round(lm.mean_loss(model, *data["new"]), 6),
                   "old_loss": round(lm.mean_loss(model, *data["old"]), 6),
@@ -224,13 +222,9 @@ def write(path: Path | None = None, settings: list[dict] = SETTINGS, log=print) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m coursekit.lora_bench", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="coursekit bench-lora", description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=None)
     args = p.parse_args(argv)
     res = write(args.out, log=lambda s: print(s, flush=True))
     print(f"{len(res['runs'])} runs in {res['total_seconds']} s")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

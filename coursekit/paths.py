@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, Sequence, TypeVar
 
 
 def repo_root() -> Path:
@@ -64,6 +65,30 @@ def chapters(root: Path | None = None) -> list[Chapter]:
     ]
 
 
-def named(items: list, names: list[str] | None) -> list:
+class _HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_Named = TypeVar("_Named", bound=_HasName)
+
+
+class UnknownName(ValueError):
+    """A chapter or exercise name (or number) that matches nothing."""
+
+
+def named(items: Sequence[_Named], names: Sequence[str] | None) -> list[_Named]:
     """The items whose name or two-digit number is in `names` (all of them when `names` is empty)."""
     return [i for i in items if not names or i.name in names or i.name[:2] in names]
+
+
+def select(items: Sequence[_Named], names: Sequence[str] | None) -> list[_Named]:
+    """`named`, but every name must match an item: raises UnknownName listing the known names.
+
+    The one matcher of every subcommand that takes names (``coursekit bench 99`` fails instead of measuring
+    nothing)."""
+    chosen = named(items, names)
+    missing = set(names or ()) - {i.name for i in chosen} - {i.name[:2] for i in chosen}
+    if missing:
+        raise UnknownName(f"unknown name(s): {sorted(missing)}; known: {sorted({i.name for i in items})}")
+    return chosen

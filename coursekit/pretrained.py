@@ -1,7 +1,7 @@
 """The course's own small pretrained models (chapter 7, exercise 7).
 
 No machine that builds or tests the course can download pretrained weights, so the course ships its
-own: `python -m coursekit.pretrained` re-trains them with fixed recipes and seeds and writes
+own: `coursekit pretrained` re-trains them with fixed recipes and seeds and writes
 
 - `assets/mnist1d04_base.keras` + `.json`: a 1-D CNN with global max pooling trained on many MNIST-1D
   signals of classes 0–4 (generated offline by `mnist1d.data.make_dataset`, never downloaded); the base
@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -207,7 +206,7 @@ def write_mnist1d(root: Path | None = None, out_dir: Path | None = None) -> dict
         "file": model_path.name,
         "description": "1-D CNN pretrained on MNIST-1D classes 0-4 (signals generated offline); the course's offline "
                        "stand-in for downloaded pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
-        "generated_by": "python -m coursekit.pretrained",
+        "generated_by": "coursekit pretrained",
         "recipe": MNIST1D_RECIPE,
         "split": {"n_train": int(len(data["y_train"])), "n_test": int(len(data["y_test"]))},
         "versions": versions(),
@@ -227,10 +226,11 @@ def load_mnist1d_record(root: Path | None = None) -> dict[str, Any]:
 
 
 def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
     import keras
     import sklearn
     import tensorflow as tf
-    from importlib.metadata import version
 
     return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
             "numpy": np.__version__, "scikit-learn": sklearn.__version__, "mnist1d": version("mnist1d")}
@@ -252,7 +252,7 @@ def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, An
         "file": model_path.name,
         "description": "Small CNN pretrained on sklearn digits 0-4; the course's offline stand-in for downloaded "
                        "pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
-        "generated_by": "python -m coursekit.pretrained",
+        "generated_by": "coursekit pretrained",
         "recipe": RECIPE,
         "split": {"train_indices": data["train_idx"].tolist(), "test_indices": data["test_idx"].tolist(),
                   "n_train": int(len(data["train_idx"])), "n_test": int(len(data["test_idx"]))},
@@ -276,7 +276,7 @@ def load_record(root: Path | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.pretrained", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="coursekit pretrained", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder to write to (default: the repository's assets/)")
     parser.add_argument("--only", choices=["digits", "mnist1d"], default=None, help="re-train one of the two bases")
     args = parser.parse_args(argv)
@@ -288,7 +288,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"source task ({name} 0-4) test accuracy {rec['source_test_accuracy']:.4f} "
               f"({rec['source_test_correct']}/{rec['split']['n_test']}), trained in {rec['train_seconds']} s")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -27,13 +27,27 @@ def test_missing_python(tmp_path):
     assert "was not found" in proc.stdout and "Python 3.11" in proc.stdout
 
 
-def test_old_python(tmp_path):
-    fake = tmp_path / "python3.8"
-    fake.write_text('#!/bin/sh\ncase "$2" in *">= (3, 11)"*) exit 1;; *) echo 3.8.10;; esac\n')
+def _fake_python(tmp_path: Path, version: str) -> Path:
+    """A `python` that fails the range check (.ci/check-python's `sys.version_info[:2] < ...`) and reports `version`."""
+    fake = tmp_path / f"python{version}"
+    fake.write_text(f'#!/bin/sh\ncase "$2" in *"sys.version_info[:2] <"*) exit 1;; *) echo {version};; esac\n')
     fake.chmod(0o755)
-    proc = _make(_project_copy(tmp_path), "venv", f"PYTHON={fake}")
+    return fake
+
+
+def test_old_python(tmp_path):
+    proc = _make(_project_copy(tmp_path), "venv", f"PYTHON={_fake_python(tmp_path, '3.8.10')}")
     assert proc.returncode != 0
-    assert "is Python 3.8.10" in proc.stdout and "needs Python 3.11" in proc.stdout
+    assert "is Python 3.8.10" in proc.stdout and "needs Python 3.11 to 3.12" in proc.stdout
+
+
+def test_too_new_python_is_refused_by_make_as_by_doctor(tmp_path):
+    """The supported range is stated once (pyproject.toml requires-python) and read by both checks."""
+    from coursekit.doctor import supported_pythons
+
+    assert supported_pythons() == ((3, 11), (3, 12))
+    proc = _make(_project_copy(tmp_path), "venv", f"PYTHON={_fake_python(tmp_path, '3.13.1')}")
+    assert proc.returncode != 0 and "is Python 3.13.1" in proc.stdout and "needs Python 3.11 to 3.12" in proc.stdout
 
 
 def test_broken_venv(tmp_path):
@@ -47,5 +61,5 @@ def test_broken_venv(tmp_path):
 
 def test_help_lists_the_targets():
     out = _make(ROOT, "help").stdout
-    for target in ("book", "test", "exercises", "bench", "clean"):
+    for target in ("book", "test", "exercises", "bench", "clean", "grade", "bench-grade"):
         assert f"make {target}" in out

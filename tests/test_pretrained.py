@@ -70,7 +70,7 @@ def test_record_describes_the_committed_file():
     rec = json.loads(RECORD.read_text())
     assert rec["file"] == MODEL.name
     assert rec["size_bytes"] == MODEL.stat().st_size < 1_000_000, "the shipped model must stay well under 1 MB"
-    assert rec["recipe"] == json.loads(json.dumps(pretrained.RECIPE)), "the recipe changed: re-run python -m coursekit.pretrained"
+    assert rec["recipe"] == json.loads(json.dumps(pretrained.RECIPE)), "the recipe changed: re-run make pretrained (coursekit pretrained)"
     for key in ("python", "tensorflow", "keras", "numpy", "scikit-learn"):
         assert rec["versions"][key]
     data = pretrained.source_split()
@@ -110,7 +110,7 @@ def test_mnist1d_record_describes_the_committed_file():
     rec = json.loads(SIGNAL_RECORD.read_text())
     assert rec["file"] == SIGNAL_MODEL.name
     assert rec["size_bytes"] == SIGNAL_MODEL.stat().st_size < 1_000_000, "the shipped model must stay well under 1 MB"
-    assert rec["recipe"] == json.loads(json.dumps(pretrained.MNIST1D_RECIPE)), "the recipe changed: re-run python -m coursekit.pretrained"
+    assert rec["recipe"] == json.loads(json.dumps(pretrained.MNIST1D_RECIPE)), "the recipe changed: re-run make pretrained (coursekit pretrained)"
     for key in ("python", "tensorflow", "keras", "numpy", "scikit-learn", "mnist1d"):
         assert rec["versions"][key]
     assert rec["split"] == {"n_train": pretrained.MNIST1D_RECIPE["num_samples"], "n_test": pretrained.MNIST1D_RECIPE["test_samples"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .model import GiB, MiB, Limits, Status
+from .model import GiB, Limits, MiB, Status
 
 DEFAULTS = Limits()
 
@@ -51,6 +51,8 @@ def add_parser(sub) -> None:
 
 
 def cmd_grade(args) -> int:
+    if not args.submissions.exists():
+        raise FileNotFoundError(f"{args.submissions}: no such folder or zip of submissions")
     from .model import GradeOptions
     from .pipeline import grade_class
 

@@ -72,7 +72,7 @@ def write_png(report: ClassReport, path: Path) -> Path:
     fig, axes = plt.subplots(1, len(tasks) + 1, figsize=(3.2 * (len(tasks) + 1), 3.2), squeeze=False)
     series = [("total", report.max_points, [r.score for r in rows])] + [
         (t, report.task_points[t], [r.tasks.get(t, 0.0) for r in rows]) for t in tasks]
-    for ax, (name, top, values) in zip(axes[0], series):
+    for ax, (name, top, values) in zip(axes[0], series, strict=True):
         ax.hist(values, bins=[x - 0.25 for x in range(int(top) + 2)] if top <= 20 else 20,
                 color="#0072B2", edgecolor="black", hatch="//")
         ax.set_title(f"{name} (max {top:g})")

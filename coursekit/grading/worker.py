@@ -30,6 +30,7 @@ from ..nbgrader_adapter.course import failure_kind, failure_reason, hit_cell_tim
 from .model import Limits, Status
 from .sandbox import DISK_ERRORS, bwrap_problem, write_kernelspec
 
+
 @dataclass(frozen=True)
 class GradeJob:
     assignment: str

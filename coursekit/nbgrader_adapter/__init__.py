@@ -2,8 +2,21 @@
 gradebook (`course`), and the TensorFlow stderr lines nbgrader must ignore (`tf_stderr`)."""
 
 from .config import CELL_TIMEOUT_S, course_config, course_path, gradebook_url, write_config
-from .course import (Course, Grade, NbgraderError, TestResult, failure_kind, failure_reason, hit_cell_timeout,
-                     log_failed, nbgrader_api, read_grades, test_scores, use_in_process_alembic, zero_missing)
+from .course import (
+                     Course,
+                     Grade,
+                     NbgraderError,
+                     TestResult,
+                     failure_kind,
+                     failure_reason,
+                     hit_cell_timeout,
+                     log_failed,
+                     nbgrader_api,
+                     read_grades,
+                     test_scores,
+                     use_in_process_alembic,
+                     zero_missing,
+)
 from .tf_stderr import NBGRADER_IGNORE_PATTERN, unexplained_lines
 
 __all__ = ["CELL_TIMEOUT_S", "Course", "Grade", "NBGRADER_IGNORE_PATTERN", "NbgraderError", "TestResult",

@@ -47,7 +47,10 @@ def _alembic_head() -> str:
     import nbgrader
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
+    head = ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
+    if head is None:
+        raise NbgraderError("nbgrader's alembic scripts name no head revision")
+    return head
 
 
 def use_in_process_alembic() -> None:
