@@ -21,16 +21,14 @@ import nbformat
 
 from .nbgrader_adapter import Course
 from .paths import Chapter, Exercise, chapters, exercises, named, repo_root
-from .sources import read_source
-
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+from .sources import notebook_metadata, read_source
 
 
 def _clean(nb: nbformat.NotebookNode, keep_nbgrader: bool) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
-    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    nb.metadata = nbformat.from_dict(notebook_metadata())
     for i, cell in enumerate(nb.cells):
-        meta = {}
+        meta: dict[str, object] = {}
         if keep_nbgrader and "nbgrader" in cell.metadata:
             meta["nbgrader"] = cell.metadata["nbgrader"]
         if "tags" in cell.metadata:
@@ -72,7 +70,7 @@ def expected_files(root: Path | None = None, names: list[str] | None = None) -> 
     return files
 
 
-def signature(nb: nbformat.NotebookNode) -> list[tuple]:
+def signature(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
     """What freshness is judged on: cell types, sources and nbgrader metadata."""
     return [
         (c.cell_type, c.source, json.dumps(c.metadata.get("nbgrader"), sort_keys=True)) for c in nb.cells

@@ -15,7 +15,6 @@ and the later tasks left as released. A plausible *wrong* answer must score less
 
 from __future__ import annotations
 
-import copy
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ import nbformat
 
 from .nbgrader_adapter import Course, Grade
 from .paths import Exercise
-from .sources import assets, read_source, tasks
+from .sources import ExerciseSource, with_answers
 
 
 @dataclass(frozen=True)
@@ -62,46 +61,28 @@ class GradeCheck:
     autograde_seconds: float
 
 
-def with_answers(release: nbformat.NotebookNode, answers: dict[str, str], grade_ids) -> nbformat.NotebookNode:
-    """A copy of the release notebook whose cells named in `grade_ids` hold `answers[grade_id]`."""
-    nb = copy.deepcopy(release)
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in grade_ids:
-            cell.source = answers[gid]
-    return nb
-
-
 def solution_sources(source: nbformat.NotebookNode) -> dict[str, str]:
     """grade_id -> the instructor's cell source, for every nbgrader cell of the source notebook."""
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
-
-
-def with_tasks_solved(release: nbformat.NotebookNode, source: nbformat.NotebookNode, grade_ids: set[str]) -> nbformat.NotebookNode:
-    """The release notebook with the named solution cells replaced by the instructor's source."""
-    return with_answers(release, solution_sources(source), grade_ids)
+    return ExerciseSource.from_notebook(source).answers()
 
 
 def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[str, ...] = ("solution", "blank", "partial")) -> GradeCheck:
-    source = read_source(ex.source)
-    task_list = tasks(source)
-    max_points = sum(t["points"] for t in task_list)
-    first = task_list[0]
+    exercise = ExerciseSource.load(ex.source)
+    first = exercise.tasks[0]
     with tempfile.TemporaryDirectory(prefix=f"coursekit-grade-{ex.name}-", dir=workdir) as tmp:
         course = Course(Path(tmp))
-        shipped = assets(ex.source)
-        course.add_source(ex.name, source, shipped)
+        course.add_source(ex.name, exercise.notebook, exercise.assets)
         release = course.generate(ex.name)
         subs = {
-            "solution": source,
+            "solution": exercise.notebook,
             "blank": release,
-            "partial": with_tasks_solved(release, source, set(first["solutions"])),
+            "partial": exercise.filled(release, first.solutions),
         }
         for student in students:
-            course.submit(ex.name, student, subs[student], shipped)
+            course.submit(ex.name, student, subs[student], exercise.assets)
         seconds = course.autograde(ex.name)
         grades = course.grades(ex.name)
-    return GradeCheck(ex.name, max_points, first["points"], grades, seconds)
+    return GradeCheck(ex.name, exercise.max_points, first.points, grades, seconds)
 
 
 def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = None, jobs: int = 2) -> list[AnswerGrade]:
@@ -112,25 +93,25 @@ def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = No
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    source = read_source(ex.source)
-    task_list = tasks(source)
-    index_of = {gid: k for k, t in enumerate(task_list) for gid in t["solutions"]}
+    exercise = ExerciseSource.load(ex.source)
+    task_list = exercise.tasks
+    index_of = {gid: k for k, t in enumerate(task_list) for gid in t.solutions}
     unknown = sorted({a.cell for a in answers} - set(index_of))
     if unknown:
         raise ValueError(f"{ex.name}: no solution cell named {unknown}; known: {sorted(index_of)}")
-    solutions = solution_sources(source)
+    solutions = exercise.answers()
     student = {a.name: f"ans-{a.name.replace('_', '-')}" for a in answers}
-    shipped = assets(ex.source)
+    shipped = exercise.assets
     with tempfile.TemporaryDirectory(prefix=f"coursekit-answers-{ex.name}-", dir=workdir) as tmp:
         groups = [answers[i::jobs] for i in range(jobs) if answers[i::jobs]]
         courses = []
         for i, group in enumerate(groups):
             course = Course(Path(tmp) / f"course{i}")
-            course.add_source(ex.name, source, shipped)
+            course.add_source(ex.name, exercise.notebook, shipped)
             release = course.generate(ex.name)
             for a in group:
                 k = index_of[a.cell]
-                solved = {gid for t in task_list[: k + 1] for gid in t["solutions"]}
+                solved = {gid for t in task_list[: k + 1] for gid in t.solutions}
                 sub = with_answers(release, {**solutions, a.cell: a.code}, solved)
                 course.submit(ex.name, student[a.name], sub, shipped)
             courses.append(course)
@@ -142,11 +123,11 @@ def check_answers(ex: Exercise, answers: list[Answer], workdir: Path | None = No
         g = grades[student[a.name]]
         k = index_of[a.cell]
         task = task_list[k]
-        earlier = {gid for t in task_list[:k] for gid in t["tests"]}
-        in_task = [t for t in g.tests if t.grade_id in task["tests"]]
+        earlier = {gid for t in task_list[:k] for gid in t.tests}
+        in_task = [t for t in g.tests if t.grade_id in task.tests]
         lost_elsewhere = sum(t.max_score - t.score for t in g.tests if t.grade_id in earlier)
         detail = ", ".join(f"{t.grade_id}={t.score:g}/{t.max_score:g}" for t in g.tests)
-        out.append(AnswerGrade(a, float(task["points"]), sum(t.score for t in in_task), lost_elsewhere, detail))
+        out.append(AnswerGrade(a, float(task.points), sum(t.score for t in in_task), lost_elsewhere, detail))
     return out
 
 
@@ -155,6 +136,8 @@ def answers_in(path: Path) -> list[Answer]:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(f"answers_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"{path}: not an importable Python file")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     names = [a.name for a in mod.ANSWERS]

@@ -11,10 +11,13 @@ reported as ``file:line (cell N): message`` so that an author can fix it at once
 
 from __future__ import annotations
 
+import copy
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import nbformat
@@ -34,14 +37,14 @@ class SourceError(ValueError):
 class CellMarker:
     line: int  # 1-based line of the `# %%` marker
     index: int  # 0-based cell index in the notebook
-    nbgrader: dict | None
+    nbgrader: dict[str, Any] | None
 
 
 def _markers(path: Path, text: str) -> list[CellMarker]:
     markers: list[CellMarker] = []
     lines = text.splitlines()
     # jupytext makes a first cell of anything before the first marker that is not blank
-    index = 0 if any(l.strip() for l in _before_first_marker(lines)) else -1
+    index = 0 if any(line.strip() for line in _before_first_marker(lines)) else -1
     for lineno, line in enumerate(lines, start=1):
         m = CELL_MARKER.match(line)
         if not m:
@@ -70,7 +73,7 @@ def _markers(path: Path, text: str) -> list[CellMarker]:
 
 
 def _before_first_marker(lines: list[str]) -> list[str]:
-    out = []
+    out: list[str] = []
     for line in lines:
         if CELL_MARKER.match(line):
             break
@@ -78,7 +81,7 @@ def _before_first_marker(lines: list[str]) -> list[str]:
     return out
 
 
-def _normalise(where: str, meta: dict, cell_type: str) -> dict:
+def _normalise(where: str, meta: dict[str, Any], cell_type: str) -> dict[str, Any]:
     unknown = set(meta) - ALLOWED_KEYS
     if unknown:
         raise SourceError(f"{where}: unknown nbgrader key(s) {sorted(unknown)}; allowed: {sorted(ALLOWED_KEYS)}")
@@ -116,7 +119,7 @@ def _normalise(where: str, meta: dict, cell_type: str) -> dict:
     return out
 
 
-def _check_markers(where: str, source: str, meta: dict | None, cell_type: str) -> None:
+def _check_markers(where: str, source: str, meta: dict[str, Any] | None, cell_type: str) -> None:
     begin = source.count("### BEGIN SOLUTION")
     end = source.count("### END SOLUTION")
     hbegin = source.count("### BEGIN HIDDEN TESTS")
@@ -169,40 +172,147 @@ def read_source(path: Path) -> nbformat.NotebookNode:
         cell.id = meta["grade_id"] if meta else f"cell-{i}"
     if total_points <= 0:
         raise SourceError(f"{path}: no graded cells (no cell has \"grade\": true with points)")
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = notebook_metadata()
     return nb
 
 
-def tasks(nb: nbformat.NotebookNode) -> list[dict]:
-    """Group cells into tasks: the solution cells before a run of test cells, and those tests' points."""
-    out: list[dict] = []
-    current: dict | None = None
+KERNELSPEC: dict[str, str] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+"""The one Python 3 kernelspec every generated, released and book notebook carries."""
+
+
+def notebook_metadata() -> dict[str, dict[str, str]]:
+    """Fresh notebook-level metadata: `KERNELSPEC` and the language (a new dict each call: callers mutate it)."""
+    return {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+
+
+def nbgrader_meta(cell: Any) -> dict[str, Any]:
+    """A cell's nbgrader metadata, ``{}`` when absent or malformed (a student file may hold anything there)."""
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    found = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def grade_id(cell: Any) -> str | None:
+    """The one safe metadata accessor: a cell's nbgrader grade_id, or None (no metadata, or not a string)."""
+    gid = nbgrader_meta(cell).get("grade_id")
+    return gid if isinstance(gid, str) and gid else None
+
+
+def find_cell(nb: nbformat.NotebookNode, gid: str) -> int:
+    """Index of the cell whose grade_id is `gid`; KeyError naming it when there is none."""
+    for i, cell in enumerate(nb.cells):
+        if grade_id(cell) == gid:
+            return i
+    raise KeyError(f"no cell with grade_id {gid!r}")
+
+
+def with_answers(release: nbformat.NotebookNode, answers: Mapping[str, str], grade_ids: Iterable[str]) -> nbformat.NotebookNode:
+    """A copy of the release notebook whose cells named in `grade_ids` hold `answers[grade_id]`."""
+    wanted = set(grade_ids)
+    nb = copy.deepcopy(release)
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader")
+        gid = grade_id(cell)
+        if gid in wanted:
+            cell.source = answers[gid]
+    return nb
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task: its solution cells, the run of test cells after them, and those tests' points."""
+
+    solutions: tuple[str, ...]
+    tests: tuple[str, ...]
+    points: float
+
+
+def group_tasks(nb: nbformat.NotebookNode) -> tuple[Task, ...]:
+    """Group a validated notebook's cells into tasks: the solution cells before a run of test cells."""
+    groups: list[tuple[list[str], list[str], list[float]]] = []
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
         if not meta:
             continue
         if meta["solution"] and not meta["grade"]:
-            if current is None or current["tests"]:
-                current = {"solutions": [], "tests": [], "points": 0}
-                out.append(current)
-            current["solutions"].append(meta["grade_id"])
+            if not groups or groups[-1][1]:
+                groups.append(([], [], []))
+            groups[-1][0].append(meta["grade_id"])
         elif meta["grade"]:
-            if current is None:
-                current = {"solutions": [], "tests": [], "points": 0}
-                out.append(current)
-            current["tests"].append(meta["grade_id"])
-            current["points"] += meta["points"]
-    return out
+            if not groups:
+                groups.append(([], [], []))
+            groups[-1][1].append(meta["grade_id"])
+            groups[-1][2].append(meta["points"])
+    # points stay as written (an int sum of int points), so JSON outputs keep printing "10", not "10.0"
+    return tuple(Task(tuple(sols), tuple(tests), sum(points)) for sols, tests, points in groups)
+
+
+@dataclass(frozen=True)
+class ExerciseSource:
+    """One exercise source, read and validated once: its notebook, tasks and shipped assets.
+
+    Every point sum, per-test point table and instructor-answer lookup comes from here.
+    """
+
+    path: Path
+    notebook: nbformat.NotebookNode  # validated, normalised (`read_source`)
+    tasks: tuple[Task, ...]
+    assets: dict[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> ExerciseSource:
+        """Read and validate `path` (raises SourceError); its assets must exist."""
+        path = Path(path)
+        nb = read_source(path)
+        return cls(path, nb, group_tasks(nb), assets(path))
+
+    @classmethod
+    def from_notebook(cls, nb: nbformat.NotebookNode, path: Path | None = None) -> ExerciseSource:
+        """The model of an already validated notebook (no assets)."""
+        return cls(Path(path or "<notebook>"), nb, group_tasks(nb))
+
+    @property
+    def max_points(self) -> float:
+        return sum(t.points for t in self.tasks)
+
+    @property
+    def task_points(self) -> dict[str, float]:
+        """"task1" -> points, in task order (the column names of the grade reports)."""
+        return {f"task{k}": float(t.points) for k, t in enumerate(self.tasks, start=1)}
+
+    @property
+    def test_points(self) -> dict[str, float]:
+        """Test grade_id -> its points, task by task."""
+        points = {m["grade_id"]: float(m["points"]) for m in map(nbgrader_meta, self.notebook.cells) if m.get("grade")}
+        return {gid: points[gid] for t in self.tasks for gid in t.tests}
+
+    @property
+    def solution_ids(self) -> frozenset[str]:
+        """Every solution cell's grade_id."""
+        return frozenset(gid for t in self.tasks for gid in t.solutions)
+
+    def answers(self) -> dict[str, str]:
+        """grade_id -> the instructor's cell source, for every nbgrader cell."""
+        return {gid: c.source for c in self.notebook.cells if (gid := grade_id(c)) is not None}
+
+    def filled(self, release: nbformat.NotebookNode, grade_ids: Iterable[str]) -> nbformat.NotebookNode:
+        """The release notebook with the named cells holding the instructor's source."""
+        return with_answers(release, self.answers(), grade_ids)
+
+    def summary(self) -> str:
+        """"4 tasks, 10 points" (the book's exercise pages and pacing table)."""
+        return f"{len(self.tasks)} tasks, {self.max_points:g} points"
+
+
+def tasks(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """Legacy dict form of `group_tasks`, kept only for tests/test_answers.py (owned elsewhere); use
+    `ExerciseSource.tasks`. Delete once that test reads `Task` attributes."""
+    return [{"solutions": list(t.solutions), "tests": list(t.tests), "points": t.points} for t in group_tasks(nb)]
 
 
 def reads_for_book(text: str) -> nbformat.NotebookNode:
     """myst-nb reader for `solutions/*.py` pages in the solutions edition (py:percent with a Python kernel)."""
     nb = jupytext.reads(text, fmt="py:percent")
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata.update(notebook_metadata())
     return nb
 
 
@@ -214,7 +324,7 @@ def assets(path: Path) -> dict[str, Path]:
     """
     path = Path(path)
     root = path.resolve().parent.parent
-    out = {}
+    out: dict[str, Path] = {}
     for m in ASSET.finditer(path.read_text(encoding="utf-8")):
         asset = root / m.group("path")
         if not asset.is_file():

@@ -5,6 +5,7 @@ The numbers come from `benchmarks/results.json` (written by `make bench`), never
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -25,13 +26,12 @@ def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
             return "Run time: not measured yet (run `make bench`)."
         return (f"This chapter runs in about {r['seconds']:.0f} s on a {cpus}-core CPU "
                 f"(measured by `make bench` on {when}; budget {r['budget_seconds']:.0f} s).")
-    from .sources import read_source, tasks
+    from .sources import ExerciseSource
 
     source = (root or repo_root()) / "solutions" / f"{name}.py"
     points = ""
     if source.exists():
-        t = tasks(read_source(source))
-        points = f"{len(t)} tasks, {sum(x['points'] for x in t):g} points, autograded. "
+        points = f"{ExerciseSource.load(source).summary()}, autograded. "
     r = results.get("exercises", {}).get(name)
     timing = (f"Grading a complete solution takes about {r['autograde_seconds']:.0f} s on a {cpus}-core CPU "
               f"(measured on {when})." if r and r.get("autograde_seconds") else "Grading time: not measured yet.")
@@ -129,7 +129,8 @@ def common_mistakes(root: Path) -> str:
         for box in ADMONITION.findall(text):
             box = re.sub(r"\s*\((?:first|second|third|fourth|fifth|sixth|next|[a-z]+) cells?(?: below)?\)", "", box)
             box = box.replace(" (demonstrated in the next cell)", "")
-            box = GLUE_ROLE.sub(lambda m: _from_chapter(m, ch.source.relative_to(root).as_posix()), box)
+            doc = ch.source.relative_to(root).as_posix()
+            box = GLUE_ROLE.sub(functools.partial(_from_chapter, doc=doc), box)
             parts.append(f"## [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()})\n\n{box}\n")
     return "\n".join(parts)
 
@@ -137,7 +138,7 @@ def common_mistakes(root: Path) -> str:
 def pacing_table(results: dict, root: Path) -> str:
     """Reading time (word count at 200 words/min), measured run time and exercise size per chapter."""
     from .paths import chapters
-    from .sources import read_source, tasks
+    from .sources import ExerciseSource
 
     rows = ["| Chapter | Reading (min, est.) | Runs in (s, measured) | Exercise | Autograde (s, measured) |",
             "|---|---:|---:|---|---:|"]
@@ -149,8 +150,7 @@ def pacing_table(results: dict, root: Path) -> str:
         source = root / "solutions" / f"{ch.name}.py"
         ex = ""
         if source.exists():
-            t = tasks(read_source(source))
-            ex = f"{len(t)} tasks, {sum(x['points'] for x in t):g} points"
+            ex = ExerciseSource.load(source).summary()
         grade = results.get("exercises", {}).get(ch.name, {}).get("autograde_seconds", "—")
         rows.append(f"| [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()}) | {minutes} | {run} | {ex} | {grade} |")
     return "\n".join(rows)

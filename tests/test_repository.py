@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import jupytext
 import nbformat
@@ -114,16 +113,15 @@ def test_notebooks_are_self_contained_and_colab_ready(name, nb):
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
 def test_every_task_has_points_in_its_title_and_a_collapsed_hint(exercise):
-    from coursekit.sources import read_source, tasks
+    from coursekit.sources import ExerciseSource, find_cell
 
-    nb = read_source(exercise.source)
-    task_list = tasks(nb)
-    assert len(task_list) >= 4 and sum(t["points"] for t in task_list) >= 10, "≥ 4 tasks and ≥ 10 points"
-    cells = nb.cells
-    for t in task_list:
-        first = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == t["solutions"][0])
+    ex = ExerciseSource.load(exercise.source)
+    assert len(ex.tasks) >= 4 and ex.max_points >= 10, "≥ 4 tasks and ≥ 10 points"
+    cells = ex.notebook.cells
+    for t in ex.tasks:
+        first = find_cell(ex.notebook, t.solutions[0])
         spec = next(c for c in reversed(cells[:first]) if c.cell_type == "markdown")
-        assert "<details>" in spec.source and "Hint" in spec.source, f"{t['solutions'][0]}: the task text needs a collapsed hint"
+        assert "<details>" in spec.source and "Hint" in spec.source, f"{t.solutions[0]}: the task text needs a collapsed hint"
 
 
 def test_intro_learning_path_lists_every_chapter():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +10,7 @@ import pytest
 
 from coursekit import generate
 from coursekit.paths import tool_env
-from coursekit.sources import SourceError, read_source, tasks
+from coursekit.sources import KERNELSPEC, ExerciseSource, SourceError, Task, find_cell, grade_id, read_source
 
 TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
 
@@ -34,10 +32,33 @@ def test_tiny_source_reads_with_defaults():
                         "locked": True, "task": False, "points": 1}
     assert metas[0]["locked"] is False and metas[0]["solution"] is True
     assert [c.id for c in nb.cells][:3] == ["cell-0", "task1_solution", "task1_tests"]
-    assert tasks(nb) == [
-        {"solutions": ["task1_solution"], "tests": ["task1_tests"], "points": 1},
-        {"solutions": ["task2_solution"], "tests": ["task2_tests"], "points": 2},
-    ]
+    ex = ExerciseSource.load(TINY)
+    assert ex.tasks == (Task(("task1_solution",), ("task1_tests",), 1), Task(("task2_solution",), ("task2_tests",), 2))
+    assert (ex.max_points, ex.test_points, ex.task_points) == (3, {"task1_tests": 1, "task2_tests": 2}, {"task1": 1, "task2": 2})
+    assert ex.solution_ids == {"task1_solution", "task2_solution"} and ex.summary() == "2 tasks, 3 points"
+    assert ex.answers()["task1_solution"] == nb.cells[find_cell(nb, "task1_solution")].source
+    assert nb.metadata["kernelspec"] == KERNELSPEC and ex.assets == {}
+
+
+def test_grade_id_tolerates_malformed_metadata():
+    assert [grade_id(c) for c in ({"metadata": {"nbgrader": {"grade_id": "t1"}}}, {"metadata": {}}, {},
+                                  {"metadata": {"nbgrader": "x"}}, {"metadata": {"nbgrader": {"grade_id": 5}}},
+                                  {"metadata": "x"})] == ["t1", None, None, None, None, None]
+    with pytest.raises(KeyError, match="nope"):
+        find_cell(read_source(TINY), "nope")
+
+
+def test_filled_puts_the_instructor_answer_in_the_named_cells_only():
+    ex = ExerciseSource.load(TINY)
+    blank = ex.notebook.copy()
+    blank.cells = [c.copy() for c in ex.notebook.cells]
+    for c in blank.cells:
+        if grade_id(c) in ex.solution_ids:
+            c.source = "pass"
+    filled = ex.filled(blank, ex.tasks[0].solutions)
+    got = {gid: filled.cells[find_cell(filled, gid)].source for gid in sorted(ex.solution_ids)}
+    assert got == {"task1_solution": ex.answers()["task1_solution"], "task2_solution": "pass"}, got
+    assert blank.cells[find_cell(blank, "task1_solution")].source == "pass", "filled must not change its input"
 
 
 BROKEN = {

@@ -20,33 +20,31 @@ from pathlib import Path
 
 import nbformat
 
-from ..gradecheck import with_tasks_solved
 from ..nbgrader_adapter import Course
 from ..paths import repo_root
-from ..sources import read_source, tasks
+from ..sources import ExerciseSource, grade_id
 from .model import GradeOptions
 from .pipeline import grade_class
 
 
-def synthetic_class(source: nbformat.NotebookNode, release: nbformat.NotebookNode, n: int) -> dict[str, nbformat.NotebookNode]:
-    task_list = tasks(source)
-    solutions = [set(t["solutions"]) for t in task_list]
-    everything = set().union(*solutions)
+def synthetic_class(exercise: ExerciseSource, release: nbformat.NotebookNode, n: int) -> dict[str, nbformat.NotebookNode]:
+    everything = exercise.solution_ids
+    first, last = set(exercise.tasks[0].solutions), set(exercise.tasks[-1].solutions)
     kinds = []
     for i in range(n):
         k = i % 6
         if k in (0, 1):
-            nb = with_tasks_solved(release, source, everything)
+            nb = exercise.filled(release, everything)
         elif k == 2:
             nb = copy.deepcopy(release)
         elif k == 3:
-            nb = with_tasks_solved(release, source, solutions[0])
+            nb = exercise.filled(release, first)
         elif k == 4:
-            nb = with_tasks_solved(release, source, everything - solutions[-1])
+            nb = exercise.filled(release, everything - last)
         else:  # broken: a syntax error in the first answer, the rest solved
-            nb = with_tasks_solved(release, source, everything)
+            nb = exercise.filled(release, everything)
             for c in nb.cells:
-                if c.metadata.get("nbgrader", {}).get("grade_id") in solutions[0]:
+                if grade_id(c) in first:
                     c.source += "\n    return (\n"
         kinds.append(nb)
     return {f"s{i:03d}": nb for i, nb in enumerate(kinds)}
@@ -55,15 +53,15 @@ def synthetic_class(source: nbformat.NotebookNode, release: nbformat.NotebookNod
 def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out_dir: Path | None = None) -> dict:
     jobs = jobs or os.cpu_count() or 1
     source_path = repo_root() / "solutions" / f"{assignment}.py"
-    source = read_source(source_path)
+    exercise = ExerciseSource.load(source_path)
     out_dir = out_dir or repo_root() / "benchmarks"
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-") as scratch:
+        tmp = Path(scratch)
         serial = Course(tmp / "serial")
-        serial.add_source(assignment, source)
+        serial.add_source(assignment, exercise.notebook)
         release = serial.generate(assignment)
-        subs = synthetic_class(source, release, n)
+        subs = synthetic_class(exercise, release, n)
         folder = tmp / "class"
         for sid, nb in subs.items():
             serial.submit(assignment, sid, nb)

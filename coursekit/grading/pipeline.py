@@ -36,7 +36,7 @@ import nbformat
 
 from ..nbgrader_adapter import NBGRADER_IGNORE_PATTERN, Course, test_scores, zero_missing
 from ..paths import repo_root
-from ..sources import assets, read_source, tasks
+from ..sources import ExerciseSource
 from .inputs import Collected, collect, utc
 from .model import ClassReport, GradeOptions, Limits, Row, Status
 from .prepare import UnreadableNotebook, integrity_flags, names_tests_define, read_notebook, repair
@@ -102,9 +102,8 @@ class ClassGrader:
         self.out = Path(opts.out).resolve()
         self.root = self.out / "course"
         source_path = Path(opts.source) if opts.source else repo_root() / "solutions" / f"{self.assignment}.py"
-        self.source = read_source(source_path)
-        self.shipped = assets(source_path)  # files the exercise ships (e.g. a pretrained model)
-        self.tasks = tasks(self.source)
+        self.exercise = ExerciseSource.load(source_path)  # its assets: files it ships (e.g. a pretrained model)
+        self.source = self.exercise.notebook
         self.state = GradingState(self.out / "state.json")
         self.source_sha = _sha(nbformat.writes(self.source).encode())
         self.course = Course(self.root, cell_timeout=opts.limits.cell_timeout_s, late_penalty=opts.late_penalty)
@@ -119,7 +118,7 @@ class ClassGrader:
         self.state.check_source(self.source_sha, self.out, a)
         release = self.course.path("release", ".", a, f"{a}.ipynb")
         if not release.exists():
-            self.course.add_source(a, self.source, self.shipped)
+            self.course.add_source(a, self.source, self.exercise.assets)
             self.course.generate(a)
         with Gradebook(self.course.db_url) as gb:
             gb.update_or_create_assignment(a, duedate=utc(self.opts.due).replace(tzinfo=None) if self.opts.due else None)
@@ -198,8 +197,8 @@ class ClassGrader:
             row.late_penalty = float(sub.late_submission_penalty or 0)
             row.score = float(sub.score) - row.late_penalty
             row.max_score = float(sub.max_score)
-        row.tasks = {f"task{k}": sum(row.tests.get(t, 0.0) for t in task["tests"])
-                     for k, task in enumerate(self.tasks, start=1)}
+        row.tasks = {f"task{k}": sum(row.tests.get(t, 0.0) for t in task.tests)
+                     for k, task in enumerate(self.exercise.tasks, start=1)}
         if row.wrong_assignment and row.score == 0:
             row.status = Status.WRONG_ASSIGNMENT
         self.state.record(row)
@@ -237,8 +236,8 @@ class ClassGrader:
         t_setup = time.perf_counter()
         self.setup()
         t_setup = time.perf_counter() - t_setup
-        report = ClassReport(self.assignment, self.out, {}, {f"task{k}": float(t["points"]) for k, t in enumerate(self.tasks, 1)},
-                             _test_points(self.source, self.tasks), plan.collected.ignored, plan.collected.replaced,
+        report = ClassReport(self.assignment, self.out, {}, self.exercise.task_points,
+                             self.exercise.test_points, plan.collected.ignored, plan.collected.replaced,
                              isolation_text(self.opts), feedback=self.opts.feedback)
         report.add_stage("parent: course setup (release, gradebook)", t_setup)
         t_prepare = time.perf_counter()
@@ -352,13 +351,6 @@ class ClassGrader:
     def export(self) -> Path:
         """nbgrader export (nbgrader's own CSV plugin on the gradebook, in this process)."""
         return self.course.export_csv(self.out / "nbgrader_export.csv")
-
-
-def _test_points(source: nbformat.NotebookNode, task_list: list[dict]) -> dict[str, float]:
-    """Test grade_id -> its points, task by task."""
-    points = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in source.cells
-              if c.metadata.get("nbgrader", {}).get("grade")}
-    return {gid: points[gid] for t in task_list for gid in t["tests"]}
 
 
 def grade_class(opts: GradeOptions, log: Callable[[str], None] = print) -> ClassReport:

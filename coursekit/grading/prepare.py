@@ -44,6 +44,9 @@ from dataclasses import dataclass, field
 
 import nbformat
 
+from ..sources import grade_id
+from ..sources import nbgrader_meta as _meta  # tolerates a student file whose nbgrader metadata is not a dict
+
 SIMILAR = 0.6  # difflib ratio above which a cell counts as a copy of a release cell
 WRONG_ASSIGNMENT = 0.34  # fewer graded cells recognised than this fraction: another assignment?
 
@@ -85,18 +88,12 @@ def read_notebook(data: bytes) -> nbformat.NotebookNode:
     return nb
 
 
-def _meta(cell) -> dict:
-    m = cell.get("metadata", {}).get("nbgrader")
-    return m if isinstance(m, dict) else {}
-
-
-def _is_solution(cell) -> bool:
+def _is_solution(cell: nbformat.NotebookNode) -> bool:
     return bool(_meta(cell).get("solution"))
 
 
-def _is_locked(cell) -> bool:
-    m = _meta(cell)
-    return bool(m.get("grade_id")) and not m.get("solution")
+def _is_locked(cell: nbformat.NotebookNode) -> bool:
+    return grade_id(cell) is not None and not _meta(cell).get("solution")
 
 
 def defined_names(source: str) -> set[str]:
@@ -121,7 +118,7 @@ def _ratio(a: str, b: str) -> float:
 
 def repair(submission: nbformat.NotebookNode, release: nbformat.NotebookNode) -> RepairedNotebook:
     """The submission with nbgrader metadata restored from `release` (see the module doc)."""
-    graded = [i for i, c in enumerate(release.cells) if _meta(c).get("grade_id")]
+    graded = [i for i, c in enumerate(release.cells) if grade_id(c)]
     match, how = _match(release.cells, submission.cells, graded)
     nb, repairs = _rebuild(release, submission.cells, graded, match, how)
     evident = [i for i in graded if _evidence(release.cells[i], submission.cells, match.get(i))]
@@ -136,17 +133,16 @@ def _match(rel: list, sub: list, graded: list[int]) -> tuple[dict[int, int], dic
 
     by_gid: dict[str, int] = {}
     for j, c in enumerate(sub):
-        gid = _meta(c).get("grade_id")
+        gid = grade_id(c)
         if gid and gid not in by_gid:
             by_gid[gid] = j
-    by_id = {c.get("id"): j for j, c in enumerate(sub) if c.get("id")}
+    by_id: dict[str, int] = {c.get("id"): j for j, c in enumerate(sub) if c.get("id")}
     for i in graded:
-        gid = _meta(rel[i])["grade_id"]
-        for table, key, label in ((by_gid, gid, "grade_id"), (by_id, rel[i].get("id"), "cell id")):
-            j = table.get(key)
-            if j is not None and j not in used and sub[j].cell_type == rel[i].cell_type:
-                match[i], how[i] = j, label
-                used.add(j)
+        for table, key, label in ((by_gid, grade_id(rel[i]), "grade_id"), (by_id, rel[i].get("id"), "cell id")):
+            found = table.get(key) if key else None
+            if found is not None and found not in used and sub[found].cell_type == rel[i].cell_type:
+                match[i], how[i] = found, label
+                used.add(found)
                 break
 
     def window(i: int) -> range:  # submission cells between the neighbouring matched cells
@@ -196,7 +192,7 @@ def _rebuild(release: nbformat.NotebookNode, sub: list, graded: list[int], match
         repairs.append("cells were out of order: graded cells put back in the release order")
     for i in graded:
         cell = rel[i]
-        gid = _meta(cell)["grade_id"]
+        gid = grade_id(cell)
         j = match.get(i)
         if j is not None:
             # the student's other cells that came before this one stay before it
@@ -278,8 +274,7 @@ def integrity_flags(nb: nbformat.NotebookNode, test_names: set[str] | None = Non
     """Reasons for manual review, one per (cell, pattern); `test_names`: helpers the tests define."""
     out: list[str] = []
     for n, cell in enumerate(nb.cells, start=1):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or (meta.get("grade_id") and not meta.get("solution")):
+        if cell.cell_type != "code" or _is_locked(cell):
             continue  # locked cells come from the release
         for label, pattern in PATTERNS:
             if pattern.search(cell.source):
@@ -294,7 +289,7 @@ def names_tests_define(release: nbformat.NotebookNode) -> set[str]:
     """Names the release's test cells define (helpers a student could shadow)."""
     names: set[str] = set()
     for cell in release.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = _meta(cell)
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
             names |= defined_names(cell.source)
     return names
