@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .nbgrader_adapter import Course
+from .nbgrader_adapter import Course, course_path
 from .paths import Exercise
 from .sources import assets, read_source
 
@@ -30,8 +30,9 @@ Next, from that folder:
 def release(ex: Exercise, to: Path) -> Course:
     """Write the course folder for `ex` at `to` (refuses a folder that already has a source for it)."""
     to = Path(to)
-    if (to / "source" / ex.name).exists():
-        raise FileExistsError(f"{to / 'source' / ex.name} exists: choose an empty folder or remove it")
+    existing = course_path(to, "source", ".", ex.name)
+    if existing.exists():
+        raise FileExistsError(f"{existing} exists: choose an empty folder or remove it")
     course = Course(to, portable=True)
     shipped = assets(ex.source)
     course.add_source(ex.name, read_source(ex.source), shipped)
