@@ -271,10 +271,6 @@ def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, An
     return {**record, "model_path": str(model_path), "json_path": str(json_path)}
 
 
-def load_record(root: Path | None = None) -> dict[str, Any]:
-    return json.loads(asset_paths(root)[1].read_text(encoding="utf-8"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit pretrained", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder to write to (default: the repository's assets/)")
