@@ -109,7 +109,7 @@ def cmd_bench(args) -> int:
         return 0
     if args.names:
         select(_everything(), args.names)  # `coursekit bench 99` fails here, before anything is written
-    bench.run_bench(chapter_names=args.names, skip_grading=args.no_grading)
+    bench.run_bench(chapter_names=args.names, skip_grading=args.no_grading, skip_chapters=args.no_chapters)
     return 0
 
 
@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_grade_check)
     p = sub.add_parser("bench", help="time chapters and autograding; write benchmarks/results.{json,md}")
     p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
-    p.add_argument("--no-grading", action="store_true")
+    p.add_argument("--no-grading", action="store_true", help="time the chapters only")
+    p.add_argument("--no-chapters", action="store_true", help="time the solutions' autograde only")
     p.add_argument("--one", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("release", help="write a ready nbgrader course folder (config, source, assets, release) for one exercise")

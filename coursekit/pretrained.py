@@ -87,7 +87,7 @@ def build_model(n_classes: int = 5):
     return keras.Model(inputs, outputs, name=NAME)
 
 
-def test_correct(model, data: dict[str, np.ndarray]) -> int:
+def count_correct(model, data: dict[str, np.ndarray]) -> int:
     """How many source test images the model classifies correctly (inference mode)."""
     import keras
 
@@ -193,32 +193,11 @@ def mnist1d_asset_paths(root: Path | None = None) -> tuple[Path, Path]:
 
 def write_mnist1d(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
     """Train and write `<out_dir>/mnist1d04_base.keras` and `.json` (default: the repository's assets/)."""
-    model_path, json_path = mnist1d_asset_paths(root)
-    if out_dir is not None:
-        model_path, json_path = Path(out_dir) / model_path.name, Path(out_dir) / json_path.name
-    model_path.parent.mkdir(parents=True, exist_ok=True)
     model, data, seconds = train_mnist1d()
-    shipped = build_mnist1d_model(len(MNIST1D_RECIPE["source_classes"]))
-    shipped.set_weights(model.get_weights())
-    shipped.save(model_path)
-    correct = test_correct(model, data)
-    record = {
-        "file": model_path.name,
-        "description": "1-D CNN pretrained on MNIST-1D classes 0-4 (signals generated offline); the course's offline "
-                       "stand-in for downloaded pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
-        "generated_by": "coursekit pretrained",
-        "recipe": MNIST1D_RECIPE,
-        "split": {"n_train": int(len(data["y_train"])), "n_test": int(len(data["y_test"]))},
-        "versions": versions(),
-        "size_bytes": model_path.stat().st_size,
-        "parameters": int(model.count_params()),
-        "train_seconds": round(seconds, 1),
-        "source_test_correct": correct,
-        "source_test_accuracy": round(correct / len(data["y_test"]), 4),
-        "reproduce_tolerance": REPRODUCE_TOLERANCE,
-    }
-    json_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return {**record, "model_path": str(model_path), "json_path": str(json_path)}
+    return _ship(mnist1d_asset_paths(root), out_dir, model, build_mnist1d_model, data, seconds, MNIST1D_RECIPE,
+                 "1-D CNN pretrained on MNIST-1D classes 0-4 (signals generated offline); the course's offline "
+                 "stand-in for downloaded pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+                 {"n_train": int(len(data["y_train"])), "n_test": int(len(data["y_test"]))})
 
 
 def load_mnist1d_record(root: Path | None = None) -> dict[str, Any]:
@@ -238,24 +217,31 @@ def versions() -> dict[str, str]:
 
 def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
     """Train and write `<out_dir>/digits04_base.keras` and `.json` (default: the repository's assets/)."""
-    model_path, json_path = asset_paths(root)
+    model, data, seconds = train()
+    return _ship(asset_paths(root), out_dir, model, build_model, data, seconds, RECIPE,
+                 "Small CNN pretrained on sklearn digits 0-4; the course's offline stand-in for downloaded "
+                 "pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+                 {"train_indices": data["train_idx"].tolist(), "test_indices": data["test_idx"].tolist(),
+                  "n_train": int(len(data["train_idx"])), "n_test": int(len(data["test_idx"]))})
+
+
+def _ship(paths: tuple[Path, Path], out_dir: Path | None, model, build, data: dict[str, np.ndarray], seconds: float,
+          recipe: dict[str, Any], description: str, split: dict[str, Any]) -> dict[str, Any]:
+    """Save an uncompiled copy of `model` (no optimizer state: smaller; learners compile their own) and its record."""
+    model_path, json_path = paths
     if out_dir is not None:
         model_path, json_path = Path(out_dir) / model_path.name, Path(out_dir) / json_path.name
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    model, data, seconds = train()
-    # save an uncompiled copy: no optimizer state in the file (smaller; learners compile their own)
-    shipped = build_model(len(RECIPE["source_classes"]))
+    shipped = build(len(recipe["source_classes"]))
     shipped.set_weights(model.get_weights())
     shipped.save(model_path)
-    correct = test_correct(model, data)
+    correct = count_correct(model, data)
     record = {
         "file": model_path.name,
-        "description": "Small CNN pretrained on sklearn digits 0-4; the course's offline stand-in for downloaded "
-                       "pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+        "description": description,
         "generated_by": "coursekit pretrained",
-        "recipe": RECIPE,
-        "split": {"train_indices": data["train_idx"].tolist(), "test_indices": data["test_idx"].tolist(),
-                  "n_train": int(len(data["train_idx"])), "n_test": int(len(data["test_idx"]))},
+        "recipe": recipe,
+        "split": split,
         "versions": versions(),
         "size_bytes": model_path.stat().st_size,
         "parameters": int(model.count_params()),
@@ -266,7 +252,8 @@ def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, An
     }
     text = json.dumps(record, indent=1)
     for key in ("train_indices", "test_indices"):  # one line per index list, not one line per index
-        text = text.replace(json.dumps(record["split"][key], indent=1).replace("\n", "\n  "), json.dumps(record["split"][key]))
+        if key in split:
+            text = text.replace(json.dumps(split[key], indent=1).replace("\n", "\n  "), json.dumps(split[key]))
     json_path.write_text(text + "\n", encoding="utf-8")
     return {**record, "model_path": str(model_path), "json_path": str(json_path)}
 

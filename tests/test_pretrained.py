@@ -87,7 +87,7 @@ def test_committed_model_loads_with_the_pinned_keras_and_scores_its_record():
     model = keras.saving.load_model(MODEL)
     assert [l.name for l in model.layers if l.weights] == ["block1_conv", "block1_bn", "block2_conv", "block2_bn", "source_head"]
     assert model.get_layer("features").output.shape == (None, 512)
-    correct = pretrained.test_correct(model, pretrained.source_split())
+    correct = pretrained.count_correct(model, pretrained.source_split())
     assert correct == rec["source_test_correct"], f"committed model scores {correct}, the record says {rec['source_test_correct']}"
     assert np.isclose(correct / rec["split"]["n_test"], rec["source_test_accuracy"], atol=5e-5)
 
@@ -141,7 +141,7 @@ def test_committed_mnist1d_model_loads_and_scores_its_record():
         "block1_conv", "block1_bn", "block2_conv", "block2_bn", "block3_conv", "block3_bn", "source_head"]
     assert model.get_layer("features").output.shape == (None, 64)
     assert model.count_params() == rec["parameters"]
-    correct = pretrained.test_correct(model, pretrained.mnist1d_source())
+    correct = pretrained.count_correct(model, pretrained.mnist1d_source())
     assert correct == rec["source_test_correct"], f"committed model scores {correct}, the record says {rec['source_test_correct']}"
 
 
