@@ -86,8 +86,9 @@ grade: venv grade-deps ## grade a class: make grade ASSIGNMENT=01_losses SUBMISS
 	  echo "usage: make grade ASSIGNMENT=01_losses SUBMISSIONS=path/to/folder-or.zip [GRADE_ARGS='--jobs 4 --due \"2026-12-01 23:59 UTC\"']"; exit 2; fi
 	$(BIN)/coursekit grade $(ASSIGNMENT) "$(SUBMISSIONS)" $(GRADE_ARGS)
 
-bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade on 24 synthetic 01_losses submissions
+bench-grade: venv grade-deps ## serial nbgrader autograde vs coursekit grade: 24 synthetic 01_losses submissions, then 12 of the TensorFlow-heavy 08_quantization
 	$(BIN)/coursekit bench-grade
+	$(BIN)/coursekit bench-grade --assignment 08_quantization -n 12
 
 pretrained: venv ## re-train the shipped pretrained model into assets/digits04_base.{keras,json}
 	$(BIN)/coursekit pretrained

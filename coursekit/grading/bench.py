@@ -3,7 +3,7 @@
 The class: N submissions of one TensorFlow exercise (default 24 of 01_losses): solved,
 blank, partly solved, and broken (a syntax error, wrong answers). Both graders must give
 every student the same score; the wall-time ratio and seconds per submission are written
-to ``benchmarks/grade_bench.{json,md}``, with the machine's load average (the reference
+to ``benchmarks/grade_bench.{json,md}`` (``grade_bench_<assignment>.*`` for another exercise), with the machine's load average (the reference
 machine is shared, so timings vary).
 """
 
@@ -50,6 +50,11 @@ def synthetic_class(exercise: ExerciseSource, release: nbformat.NotebookNode, n:
     return {f"s{i:03d}": nb for i, nb in enumerate(kinds)}
 
 
+def results_stem(assignment: str) -> str:
+    """``grade_bench`` for the default class (exercise 1), ``grade_bench_<assignment>`` for any other."""
+    return "grade_bench" if assignment == "01_losses" else f"grade_bench_{assignment}"
+
+
 def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out_dir: Path | None = None) -> dict:
     jobs = jobs or os.cpu_count() or 1
     source_path = repo_root() / "solutions" / f"{assignment}.py"
@@ -91,8 +96,9 @@ def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out
         "scores": {"serial": serial_scores, "coursekit": ours_scores},
     }
     out_dir.mkdir(exist_ok=True)
-    (out_dir / "grade_bench.json").write_text(json.dumps(result, indent=1) + "\n")
-    (out_dir / "grade_bench.md").write_text(markdown(result))
+    stem = results_stem(assignment)
+    (out_dir / f"{stem}.json").write_text(json.dumps(result, indent=1) + "\n")
+    (out_dir / f"{stem}.md").write_text(markdown(result))
     print(markdown(result))
     if not same:
         print(f"scores differ: serial {serial_scores} vs coursekit {ours_scores}")
