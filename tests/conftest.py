@@ -1,4 +1,7 @@
-"""Shared fixtures: the repository, the course's chapters and exercises, and one book build per session."""
+"""Shared fixtures: the repository, one nbgrader release of the tiny assignment, and one book build per session.
+
+Fixtures only: constants and helpers live in plain modules the tests import (`tests/repo.py`: ROOT, CHAPTERS,
+EXERCISES; `tests/builders.py`: the tiny assignment, submissions, class folders)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,15 @@ from .repo import ROOT
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def tiny_release(tmp_path_factory):
+    """The tiny assignment's student release, generated once by nbgrader in a scratch course. Shared: build
+    submissions with the copying helpers of `tests/builders.py` (solved, with_cell_after), never edit it in place."""
+    from .builders import release_in_scratch_course  # imports nbgrader (~2 s): only for the tests that need it
+
+    return release_in_scratch_course(tmp_path_factory.mktemp("tiny-release"))
 
 
 _BOOK: dict[str, str] = {}

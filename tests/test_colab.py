@@ -16,8 +16,9 @@ import jupytext
 import nbformat
 import pytest
 
+from coursekit.doctor import pins as requirement_pins
+
 from .repo import CHAPTERS, EXERCISES, ROOT
-from .test_repository import _requirements
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +59,7 @@ def test_setup_cell_installs_pinned_extras_only_in_colab(name, source, tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     calls = json.loads(proc.stdout.split("CALLS", 1)[1])
     assert calls["local"] == [], f"{name}: the setup cell must not install anything outside Colab: {calls['local']}"
-    pins = _requirements()
+    pins = {k.lower().replace("_", "-"): v for k, v in requirement_pins(ROOT).items()}  # the one pin reader
     for call in calls["colab"]:
         assert call[1:4] == ["-m", "pip", "install"], f"{name}: unexpected command {call}"
         specs = [a for a in call[4:] if not a.startswith("-")]

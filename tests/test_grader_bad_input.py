@@ -1,5 +1,9 @@
 """`coursekit grade` on a class of bad submissions of the tiny assignment: one real, parallel,
-sandboxed nbgrader run; every row present with its expected score and status."""
+sandboxed nbgrader run; every row present with its expected score and status.
+
+Only what needs that run is here (statuses and scores from execution, the sandbox, the files the run writes).
+Collection, reading, repair and integrity flags of the same catalogue need no kernel and no sandbox: they are
+tests/unit/test_prepare_bad_input.py, which runs on every machine, bubblewrap or not."""
 
 from __future__ import annotations
 
@@ -13,13 +17,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit.grading import GradeOptions, grade_class
-from coursekit.grading.model import GiB, MiB, Limits
-from coursekit.grading.sandbox import bwrap_problem
-from coursekit.nbgrader_adapter import Course
-from coursekit.sources import read_source
 from coursekit.gradecheck import with_answers
-from tests.grader_cases import A, TINY, Case, bad_input_class, with_cell_after, solved, notebooks, w, write_class
+from coursekit.grading import GradeOptions, grade_class
+from coursekit.grading.model import GiB, MiB, Limits, Status
+from coursekit.grading.pipeline import defaults_text
+from coursekit.grading.sandbox import bwrap_problem
+
+from .builders import (A, TINY, Case, bad_input_class, duplicates, notebooks, solved, w, with_cell_after,
+                       write_class_with_junk)
+from .repo import ROOT
 
 LIMITS = Limits(cell_timeout_s=5, notebook_timeout_s=15, memory_bytes=int(1.5 * GiB),
                 folder_bytes=64 * MiB, tmp_bytes=64 * MiB, shm_bytes=16 * MiB, file_bytes=64 * MiB)
@@ -58,20 +64,17 @@ class Listener:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, tiny_release):
     if bwrap_problem():
         pytest.skip(f"needs the bubblewrap sandbox: {bwrap_problem()} (make system-deps installs it as root)")
     tmp = tmp_path_factory.mktemp("grade-bad")
-    # the release, generated exactly as the grader does, to build submissions from
-    course = Course(tmp / "scratch")
-    course.add_source(A, read_source(TINY))
-    release = course.generate(A)
+    release = tiny_release  # generated exactly as the grader does, to build submissions from
     out = tmp / "out"
     secret = tmp / "instructor-secret.txt"
     secret.write_text("hidden")
     forbidden = {"gradebook": out / "course" / "gradebook.db", "secret": secret,
                  "other_student": tmp / "class" / "ok" / f"{A}.ipynb",
-                 "solutions": Path(__file__).resolve().parent.parent / "solutions"}
+                 "solutions": ROOT / "solutions"}
     cases = bad_input_class(release, forbidden)
     _, _, ans = notebooks(release)
     good = solved(release, ans)
@@ -80,7 +83,6 @@ def graded(tmp_path_factory):
     for _ in range(6):
         slow = with_cell_after(slow, "task1_tests", "import time\ntime.sleep(3)")
     cases["slow"] = Case(w(slow), 0, "timed_out")
-    # duplicates: an older blank notebook at the top level, a newer solved one in a folder
     # a correct answer whose own code warns while the tests call it: full marks, the warning shown
     warns = with_answers(good, {"task1_solution": "import warnings\n\ndef double(x):\n"
                                                   "    warnings.warn('double() is deprecated', DeprecationWarning)\n"
@@ -106,29 +108,19 @@ def graded(tmp_path_factory):
            "        hit.append((folder, e.strerror))\nprint('DISK', hit)\n"
            "raise OSError(28, 'No space left on device')  # the row must say so")
     cases["disk_hog"] = Case(w(with_cell_after(good, "task1_solution", hog)), 3, "graded")
-    # patches the tests' helpers while returning a wrong answer: flagged for review in grades.csv
-    patched = with_answers(good, {"task1_solution": "import numpy\nnumpy.testing.assert_allclose = lambda *a, **k: None\n\n"
-                                                    "def double(x):\n    return 0"}, {"task1_solution"})
-    cases["patches_helpers"] = Case(w(patched), 2, "graded")
-    cases["dup_old"] = Case(w(release), 0, "replaced", path="dup.ipynb")
-    cases["dup"] = Case(w(good), 3, "graded")
-    folder = tmp / "class"
-    write_class(folder, cases)
-    os.utime(folder / "dup.ipynb", (1_700_000_000, 1_700_000_000))
-    (folder / "__MACOSX").mkdir()
-    (folder / "__MACOSX" / "._ok.ipynb").write_bytes(b"\x00\x05")
-    (folder / ".DS_Store").write_bytes(b"\x00")
-    (folder / "zed").mkdir()
-    (folder / "zed" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    cases.update(duplicates(release, good))
+    folder = write_class_with_junk(tmp / "class", cases)
     logs: list[str] = []
+    opts = GradeOptions(A, folder, out, source=TINY, jobs=2, limits=LIMITS, progress=False)
     os.environ["COURSEKIT_TEST_TOKEN"] = SECRET  # the worker processes inherit it, as from an instructor's shell
     try:
-        report = grade_class(GradeOptions(A, folder, out, source=TINY, jobs=2, limits=LIMITS, progress=False), logs.append)
+        report = grade_class(opts, logs.append)
     finally:
         os.environ.pop("COURSEKIT_TEST_TOKEN", None)
         listener.close()
     del cases["dup_old"]
     report.listener_received = listener.received
+    report.announced = defaults_text(opts)
     return cases, report, out, forbidden, logs
 
 
@@ -200,15 +192,18 @@ def test_grades_csv_has_one_row_per_submission(graded):
     assert export == {s: float(c.score) for s, c in cases.items()}
 
 
-def test_repairs_are_recorded(graded):
-    _, report, _, _, _ = graded
+def test_the_repairs_made_before_grading_reach_the_rows_and_the_gradebook(graded):
+    """What each repair is: tests/unit/test_prepare_bad_input.py. Here: the run keeps them, and the notebook
+    nbgrader graded is the repaired one (the restored test ran: the wrong task 1 scored 0)."""
+    _, report, out, _, _ = graded
     r = report.rows
-    assert any("task1_tests: missing, re-inserted" in x for x in r["deleted_tests"].repairs)
-    assert any("task1_tests: edited by the student, restored" in x for x in r["edited_tests"].repairs)
-    assert any("out of order" in x for x in r["reordered"].repairs)
-    assert any("task1_solution: metadata restored (matched by defines double)" in x for x in r["retyped"].repairs)
-    assert sum("metadata restored" in x for x in r["stripped"].repairs) == 4
+    for student in ("deleted_tests", "edited_tests", "reordered", "retyped", "stripped"):
+        assert r[student].repairs, (student, r[student])
     assert r["ok"].repairs == [] and r["blank"].repairs == []
+    assert (r["edited_tests"].tests["task1_tests"], r["deleted_tests"].tests["task1_tests"]) == (0, 0)
+    graded_nb = nbformat.read(out / "course" / "autograded" / "edited_tests" / A / f"{A}.ipynb", as_version=4)
+    sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in graded_nb.cells}
+    assert "pass  # tests removed" not in sources["task1_tests"] and "double(2)" in sources["task1_tests"]
 
 
 def test_sandbox_hides_the_course_and_other_students(graded):
@@ -221,20 +216,16 @@ def test_sandbox_hides_the_course_and_other_students(graded):
     assert any("outside its folder" in f for f in report.rows["snoop"].flags)
 
 
-def test_integrity_flags_and_listings(graded):
+def test_the_run_announces_its_limits_and_writes_its_report(graded):
+    """Flags and listings of this catalogue: tests/unit/test_prepare_bad_input.py; the writers: tests/unit/test_report.py."""
     _, report, out, _, logs = graded
-    assert any("exits the kernel" in f for f in report.rows["exit"].flags)
-    assert report.rows["ok"].flags == []
-    assert any("another assignment" in f for f in report.rows["other_assignment"].flags)
-    assert any(x.startswith("dup: dup.ipynb") for x in report.replaced)
-    ignored = "\n".join(report.ignored)
-    for name in ("__MACOSX/._ok.ipynb", ".DS_Store", "zed/notes.pdf"):
-        assert name in ignored
+    assert report.rows["ok"].flags == [] and report.rows["other_assignment"].wrong_assignment
+    assert len(report.replaced) == 1 and len(report.ignored) == 3, (report.replaced, report.ignored)
+    assert logs[0] == report.announced, logs[:2]  # the options and limits in force, before anything runs
     text = (out / "report.md").read_text()
-    for needle in ("## Failing tests", "`exit`: kernel_died", "`slow`: timed_out", "bubblewrap"):
+    for needle in ("## Failing tests", f"`exit`: {Status.KERNEL_DIED}", f"`slow`: {Status.TIMED_OUT}", "bubblewrap"):
         assert needle in text
     assert (out / "report.png").stat().st_size > 5000
-    assert "cell timeout 5 s" in logs[0]
 
 
 def test_feedback_and_lms_layouts(graded):

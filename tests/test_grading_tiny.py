@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from coursekit.gradecheck import check_exercise
 from coursekit.paths import Exercise
 
-TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
+from .builders import TINY
 
 
 def test_solution_full_blank_zero_partial_first_task(tmp_path):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import json
-import math
 import os
 import subprocess
 import sys
@@ -24,9 +23,8 @@ import numpy as np
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from coursekit.paths import repo_root
+from .repo import ROOT
 
-ROOT = repo_root()
 CHAPTER = ROOT / "chapters" / "14_llm_serving.md"
 CONFIG = {"context": 32, "d_model": 16, "n_layers": 1, "n_heads": 2}
 NUMPY_FUNCTIONS = ("layer_norm", "dense", "gelu", "split_heads", "forward", "empty_cache", "next_token_probs", "sample")

@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from coursekit.paths import repo_root
+from .repo import ROOT
 
-ROOT = repo_root()
 SHARED = ("normal", "causal_attention", "CausalSelfAttention", "Block", "TokenAndPositionEmbedding", "build_gpt",
           "count_params", "make_optimizer", "compile_gpt")
 CHAPTERS = ("12_gpt", "13_finetuning", "14_llm_serving")
