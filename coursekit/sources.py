@@ -276,7 +276,7 @@ class ExerciseSource:
 
     @property
     def task_points(self) -> dict[str, float]:
-        """"task1" -> points, in task order (the column names of the grade reports)."""
+        """Task name (``task1``, ``task2``, ... the grade reports' columns) -> its points, in task order."""
         return {f"task{k}": float(t.points) for k, t in enumerate(self.tasks, start=1)}
 
     @property
@@ -299,7 +299,7 @@ class ExerciseSource:
         return with_answers(release, self.answers(), grade_ids)
 
     def summary(self) -> str:
-        """"4 tasks, 10 points" (the book's exercise pages and pacing table)."""
+        """The exercise's size as the book prints it (exercise pages, pacing table): ``4 tasks, 10 points``."""
         return f"{len(self.tasks)} tasks, {self.max_points:g} points"
 
 
