@@ -72,9 +72,7 @@ def expected_files(root: Path | None = None, names: list[str] | None = None) -> 
 
 def signature(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
     """What freshness is judged on: cell types, sources and nbgrader metadata."""
-    return [
-        (c.cell_type, c.source, json.dumps(c.metadata.get("nbgrader"), sort_keys=True)) for c in nb.cells
-    ]
+    return [(c.cell_type, c.source, json.dumps(c.metadata.get("nbgrader"), sort_keys=True)) for c in nb.cells]
 
 
 @dataclass

@@ -66,7 +66,9 @@ def solution_sources(source: nbformat.NotebookNode) -> dict[str, str]:
     return ExerciseSource.from_notebook(source).answers()
 
 
-def check_exercise(ex: Exercise, workdir: Path | None = None, students: tuple[str, ...] = ("solution", "blank", "partial")) -> GradeCheck:
+def check_exercise(
+    ex: Exercise, workdir: Path | None = None, students: tuple[str, ...] = ("solution", "blank", "partial")
+) -> GradeCheck:
     exercise = ExerciseSource.load(ex.source)
     first = exercise.tasks[0]
     with tempfile.TemporaryDirectory(prefix=f"coursekit-grade-{ex.name}-", dir=workdir) as tmp:
@@ -161,9 +163,13 @@ def answer_problems(results: list[AnswerGrade]) -> list[str]:
     for r in results:
         a = r.answer
         if a.kind == "wrong" and not r.task_score < r.task_points:
-            problems.append(f"wrong answer {a.name} ({a.why}) scored full marks {r.task_score:g}/{r.task_points:g}  [{r.detail}]")
+            problems.append(
+                f"wrong answer {a.name} ({a.why}) scored full marks {r.task_score:g}/{r.task_points:g}  [{r.detail}]"
+            )
         if a.kind == "valid" and r.task_score != r.task_points:
-            problems.append(f"valid alternative {a.name} ({a.why}) scored {r.task_score:g}/{r.task_points:g}  [{r.detail}]")
+            problems.append(
+                f"valid alternative {a.name} ({a.why}) scored {r.task_score:g}/{r.task_points:g}  [{r.detail}]"
+            )
         if r.other_lost:
             problems.append(f"{a.name} cost {r.other_lost:g} points in the earlier tasks  [{r.detail}]")
     return problems

@@ -54,7 +54,7 @@ def _markers(path: Path, text: str) -> list[CellMarker]:
         meta = None
         pos = rest.find("nbgrader=")
         if pos >= 0:
-            raw = rest[pos + len("nbgrader="):].lstrip()
+            raw = rest[pos + len("nbgrader=") :].lstrip()
             try:
                 meta, end = json.JSONDecoder().raw_decode(raw)
             except json.JSONDecodeError as exc:
@@ -109,7 +109,7 @@ def _normalise(where: str, meta: dict[str, Any], cell_type: str) -> dict[str, An
             raise SourceError(f"{where}: a graded cell needs positive numeric points (got {points!r})")
         out["points"] = points
     elif "points" in meta:
-        raise SourceError(f"{where}: points given on a cell that is not graded (add \"grade\": true)")
+        raise SourceError(f'{where}: points given on a cell that is not graded (add "grade": true)')
     if solution and cell_type == "markdown" and not grade:
         raise SourceError(f"{where}: a markdown solution cell must also be graded (manually graded answer)")
     if grade and solution and cell_type == "code":
@@ -131,12 +131,16 @@ def _check_markers(where: str, source: str, meta: dict[str, Any] | None, cell_ty
     is_solution = bool(meta and meta["solution"])
     is_test = bool(meta and meta["grade"] and not meta["solution"])
     if begin and not is_solution:
-        raise SourceError(f"{where}: solution markers in a cell that is not a solution cell (add \"solution\": true)")
+        raise SourceError(f'{where}: solution markers in a cell that is not a solution cell (add "solution": true)')
     if is_solution and cell_type == "code" and not begin:
         raise SourceError(f"{where}: solution cell without ### BEGIN SOLUTION / ### END SOLUTION")
     if hbegin and not is_test:
         raise SourceError(f"{where}: hidden tests in a cell that is not a graded test cell")
-    if is_test and cell_type == "code" and not re.search(r"^\s*assert\b|raise\s+AssertionError|\bassert_", source, re.M):
+    if (
+        is_test
+        and cell_type == "code"
+        and not re.search(r"^\s*assert\b|raise\s+AssertionError|\bassert_", source, re.M)
+    ):
         raise SourceError(f"{where}: a test cell must fail by raising (it has no assert)")
 
 
@@ -171,7 +175,7 @@ def read_source(path: Path) -> nbformat.NotebookNode:
         _check_markers(where, cell.source, meta, cell.cell_type)
         cell.id = meta["grade_id"] if meta else f"cell-{i}"
     if total_points <= 0:
-        raise SourceError(f"{path}: no graded cells (no cell has \"grade\": true with points)")
+        raise SourceError(f'{path}: no graded cells (no cell has "grade": true with points)')
     nb.metadata = notebook_metadata()
     return nb
 
@@ -206,7 +210,9 @@ def find_cell(nb: nbformat.NotebookNode, gid: str) -> int:
     raise KeyError(f"no cell with grade_id {gid!r}")
 
 
-def with_answers(release: nbformat.NotebookNode, answers: Mapping[str, str], grade_ids: Iterable[str]) -> nbformat.NotebookNode:
+def with_answers(
+    release: nbformat.NotebookNode, answers: Mapping[str, str], grade_ids: Iterable[str]
+) -> nbformat.NotebookNode:
     """A copy of the release notebook whose cells named in `grade_ids` hold `answers[grade_id]`."""
     wanted = set(grade_ids)
     nb = copy.deepcopy(release)

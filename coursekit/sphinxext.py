@@ -24,8 +24,10 @@ def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
         r = results.get("chapters", {}).get(name)
         if not r or r.get("seconds") is None:
             return "Run time: not measured yet (run `make bench`)."
-        return (f"This chapter runs in about {r['seconds']:.0f} s on a {cpus}-core CPU "
-                f"(measured by `make bench` on {when}; budget {r['budget_seconds']:.0f} s).")
+        return (
+            f"This chapter runs in about {r['seconds']:.0f} s on a {cpus}-core CPU "
+            f"(measured by `make bench` on {when}; budget {r['budget_seconds']:.0f} s)."
+        )
     from .sources import ExerciseSource
 
     source = (root or repo_root()) / "solutions" / f"{name}.py"
@@ -33,8 +35,12 @@ def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
     if source.exists():
         points = f"{ExerciseSource.load(source).summary()}, autograded. "
     r = results.get("exercises", {}).get(name)
-    timing = (f"Grading a complete solution takes about {r['autograde_seconds']:.0f} s on a {cpus}-core CPU "
-              f"(measured on {when})." if r and r.get("autograde_seconds") else "Grading time: not measured yet.")
+    timing = (
+        f"Grading a complete solution takes about {r['autograde_seconds']:.0f} s on a {cpus}-core CPU "
+        f"(measured on {when})."
+        if r and r.get("autograde_seconds")
+        else "Grading time: not measured yet."
+    )
     return f"{points}{timing}"
 
 
@@ -70,7 +76,9 @@ def bench_table(results: dict) -> str:
     rows = ["| Chapter | Runs in (s) | Budget (s) | Solution autograde (s) |", "|---|---:|---:|---:|"]
     for name, r in sorted(results.get("chapters", {}).items()):
         g = results.get("exercises", {}).get(name, {})
-        rows.append(f"| {name} | {r.get('seconds', '—')} | {r.get('budget_seconds', '—')} | {g.get('autograde_seconds', '—')} |")
+        rows.append(
+            f"| {name} | {r.get('seconds', '—')} | {r.get('budget_seconds', '—')} | {g.get('autograde_seconds', '—')} |"
+        )
     m = results.get("machine", {})
     rows.append("")
     rows.append(f"Measured by `make bench` on {results.get('date', '—')} ({m.get('cpus', '?')} CPUs).")
@@ -140,8 +148,10 @@ def pacing_table(results: dict, root: Path) -> str:
     from .paths import chapters
     from .sources import ExerciseSource
 
-    rows = ["| Chapter | Reading (min, est.) | Runs in (s, measured) | Exercise | Autograde (s, measured) |",
-            "|---|---:|---:|---|---:|"]
+    rows = [
+        "| Chapter | Reading (min, est.) | Runs in (s, measured) | Exercise | Autograde (s, measured) |",
+        "|---|---:|---:|---|---:|",
+    ]
     for ch in chapters(root):
         text = ch.source.read_text(encoding="utf-8")
         prose = re.sub(r"```.*?```", "", text, flags=re.S)
@@ -152,7 +162,9 @@ def pacing_table(results: dict, root: Path) -> str:
         if source.exists():
             ex = ExerciseSource.load(source).summary()
         grade = results.get("exercises", {}).get(ch.name, {}).get("autograde_seconds", "—")
-        rows.append(f"| [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()}) | {minutes} | {run} | {ex} | {grade} |")
+        rows.append(
+            f"| [{_chapter_title(text)}]({ch.source.relative_to(root).as_posix()}) | {minutes} | {run} | {ex} | {grade} |"
+        )
     return "\n".join(rows)
 
 

@@ -25,13 +25,21 @@ def test_tensorflow_exercise_solution_blank_partial(tmp_path, root):
     course.add_source(A, ex.notebook)
     release = course.generate(A)
     first = ex.tasks[0]
-    subs = {"solution": ex.filled(release, ex.solution_ids), "blank": release, "partial": ex.filled(release, first.solutions)}
+    subs = {
+        "solution": ex.filled(release, ex.solution_ids),
+        "blank": release,
+        "partial": ex.filled(release, first.solutions),
+    }
     folder = tmp_path / "class"
     for sid, nb in subs.items():
         (folder / sid).mkdir(parents=True)
         nbformat.write(nb, folder / sid / f"{A}.ipynb")
-    report = grade_class(GradeOptions(A, folder, tmp_path / "out", source=source_path, jobs=2, progress=False),
-                         lambda s: None)
+    report = grade_class(
+        GradeOptions(A, folder, tmp_path / "out", source=source_path, jobs=2, progress=False), lambda s: None
+    )
     assert {s: (r.score, r.status) for s, r in report.rows.items()} == {
-        "solution": (ex.max_points, "graded"), "blank": (0, "graded"), "partial": (first.points, "graded")}
+        "solution": (ex.max_points, "graded"),
+        "blank": (0, "graded"),
+        "partial": (first.points, "graded"),
+    }
     assert Path(tmp_path / "out" / "feedback" / "solution.html").exists()

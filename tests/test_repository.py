@@ -62,10 +62,20 @@ def test_chapter_declares_budget_and_follows_the_template(chapter):
     assert "budget_seconds" in (meta.get("course") or {}), "declare `course: budget_seconds:` in the front matter"
     assert 0 < budget_seconds(chapter.source) <= 90
     text = chapter.source.read_text()
-    for needle in ("keras.utils.set_random_seed", "Learning objectives", "Common mistakes", ":class: dropdown",
-                   "## Summary", f"../exercises/{chapter.name}.ipynb", "Further reading", "{glue:text}"):
+    for needle in (
+        "keras.utils.set_random_seed",
+        "Learning objectives",
+        "Common mistakes",
+        ":class: dropdown",
+        "## Summary",
+        f"../exercises/{chapter.name}.ipynb",
+        "Further reading",
+        "{glue:text}",
+    ):
         assert needle in text, f"{chapter.name}: missing {needle!r} (see STYLE.md)"
-    assert not re.search(r"\bfetch_\w+\(", text) and "get_dataset()" not in text, "chapters never download data (sklearn fetch_*, mnist1d get_dataset)"
+    assert not re.search(r"\bfetch_\w+\(", text) and "get_dataset()" not in text, (
+        "chapters never download data (sklearn fetch_*, mnist1d get_dataset)"
+    )
 
 
 def _requirements() -> dict[str, str]:
@@ -80,9 +90,21 @@ def _requirements() -> dict[str, str]:
 
 def test_requirements_are_pinned_and_environment_matches():
     pins = _requirements()
-    for name in ("tensorflow", "keras", "jupyter-book", "nbgrader", "jupytext", "numpy", "scikit-learn", "matplotlib", "pytest"):
+    for name in (
+        "tensorflow",
+        "keras",
+        "jupyter-book",
+        "nbgrader",
+        "jupytext",
+        "numpy",
+        "scikit-learn",
+        "matplotlib",
+        "pytest",
+    ):
         assert name in pins, f"{name} is not pinned in requirements.txt"
-    assert pins["tensorflow"] == "2.21.0" and pins["jupyter-book"] == "1.0.4.post1" and pins["nbgrader"].startswith("0.9.")
+    assert (
+        pins["tensorflow"] == "2.21.0" and pins["jupyter-book"] == "1.0.4.post1" and pins["nbgrader"].startswith("0.9.")
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert any(str(d).startswith("python=3.1") for d in env["dependencies"] if isinstance(d, str))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
@@ -104,11 +126,19 @@ def test_notebooks_are_self_contained_and_colab_ready(name, nb):
     setup = code[0]
     pins = _requirements()
     for pkg, ver in re.findall(r'"([A-Za-z0-9_.-]+)==([^"]+)"', setup):
-        assert pins.get(pkg.lower().replace("_", "-")) == ver, f"{name}: Colab installs {pkg}=={ver}, requirements.txt pins {pins.get(pkg.lower())}"
-        assert pkg.lower() not in {"tensorflow", "keras", "tf-keras"}, f"{name}: never reinstall TensorFlow/Keras in Colab"
-    if re.search(r'"pip",\s*"install"|\bpip\.main\(|\bos\.system\(.*pip', setup):  # an install call (the version check only *names* pip)
+        assert pins.get(pkg.lower().replace("_", "-")) == ver, (
+            f"{name}: Colab installs {pkg}=={ver}, requirements.txt pins {pins.get(pkg.lower())}"
+        )
+        assert pkg.lower() not in {"tensorflow", "keras", "tf-keras"}, (
+            f"{name}: never reinstall TensorFlow/Keras in Colab"
+        )
+    if re.search(
+        r'"pip",\s*"install"|\bpip\.main\(|\bos\.system\(.*pip', setup
+    ):  # an install call (the version check only *names* pip)
         assert '"google.colab" in sys.modules' in setup, f"{name}: installs must be guarded by the Colab check"
-    assert not re.search(r"open\(['\"](\.\./|chapters/|exercises/|solutions/)", joined), f"{name}: reads a repository path"
+    assert not re.search(r"open\(['\"](\.\./|chapters/|exercises/|solutions/)", joined), (
+        f"{name}: reads a repository path"
+    )
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
@@ -121,7 +151,9 @@ def test_every_task_has_points_in_its_title_and_a_collapsed_hint(exercise):
     for t in ex.tasks:
         first = find_cell(ex.notebook, t.solutions[0])
         spec = next(c for c in reversed(cells[:first]) if c.cell_type == "markdown")
-        assert "<details>" in spec.source and "Hint" in spec.source, f"{t.solutions[0]}: the task text needs a collapsed hint"
+        assert "<details>" in spec.source and "Hint" in spec.source, (
+            f"{t.solutions[0]}: the task text needs a collapsed hint"
+        )
 
 
 def test_intro_learning_path_lists_every_chapter():

@@ -28,22 +28,41 @@ def test_tiny_source_reads_with_defaults():
     nb = read_source(TINY)
     metas = [c.metadata["nbgrader"] for c in nb.cells if "nbgrader" in c.metadata]
     assert [m["grade_id"] for m in metas] == ["task1_solution", "task1_tests", "task2_solution", "task2_tests"]
-    assert metas[1] == {"schema_version": 3, "grade_id": "task1_tests", "grade": True, "solution": False,
-                        "locked": True, "task": False, "points": 1}
+    assert metas[1] == {
+        "schema_version": 3,
+        "grade_id": "task1_tests",
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "task": False,
+        "points": 1,
+    }
     assert metas[0]["locked"] is False and metas[0]["solution"] is True
     assert [c.id for c in nb.cells][:3] == ["cell-0", "task1_solution", "task1_tests"]
     ex = ExerciseSource.load(TINY)
     assert ex.tasks == (Task(("task1_solution",), ("task1_tests",), 1), Task(("task2_solution",), ("task2_tests",), 2))
-    assert (ex.max_points, ex.test_points, ex.task_points) == (3, {"task1_tests": 1, "task2_tests": 2}, {"task1": 1, "task2": 2})
+    assert (ex.max_points, ex.test_points, ex.task_points) == (
+        3,
+        {"task1_tests": 1, "task2_tests": 2},
+        {"task1": 1, "task2": 2},
+    )
     assert ex.solution_ids == {"task1_solution", "task2_solution"} and ex.summary() == "2 tasks, 3 points"
     assert ex.answers()["task1_solution"] == nb.cells[find_cell(nb, "task1_solution")].source
     assert nb.metadata["kernelspec"] == KERNELSPEC and ex.assets == {}
 
 
 def test_grade_id_tolerates_malformed_metadata():
-    assert [grade_id(c) for c in ({"metadata": {"nbgrader": {"grade_id": "t1"}}}, {"metadata": {}}, {},
-                                  {"metadata": {"nbgrader": "x"}}, {"metadata": {"nbgrader": {"grade_id": 5}}},
-                                  {"metadata": "x"})] == ["t1", None, None, None, None, None]
+    assert [
+        grade_id(c)
+        for c in (
+            {"metadata": {"nbgrader": {"grade_id": "t1"}}},
+            {"metadata": {}},
+            {},
+            {"metadata": {"nbgrader": "x"}},
+            {"metadata": {"nbgrader": {"grade_id": 5}}},
+            {"metadata": "x"},
+        )
+    ] == ["t1", None, None, None, None, None]
     with pytest.raises(KeyError, match="nope"):
         find_cell(read_source(TINY), "nope")
 
@@ -62,12 +81,36 @@ def test_filled_puts_the_instructor_answer_in_the_named_cells_only():
 
 
 BROKEN = {
-    "invalid JSON": ('{"grade_id": "task1_tests", "grade": true, "points": 1}', '{"grade_id": "task1_tests", grade: true}', "not valid JSON"),
-    "unknown key": ('{"grade_id": "task1_tests", "grade": true, "points": 1}', '{"grade_id": "task1_tests", "grade": true, "points": 1, "pionts": 2}', "unknown nbgrader key"),
-    "no points": ('{"grade_id": "task1_tests", "grade": true, "points": 1}', '{"grade_id": "task1_tests", "grade": true}', "positive numeric points"),
-    "bad grade_id": ('{"grade_id": "task1_tests", "grade": true, "points": 1}', '{"grade_id": "task 1", "grade": true, "points": 1}', "grade_id"),
-    "duplicate grade_id": ('{"grade_id": "task2_tests", "grade": true, "points": 2}', '{"grade_id": "task1_tests", "grade": true, "points": 2}', "already used"),
-    "solution without markers": ('    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION', '    return 2 * x', "without ### BEGIN SOLUTION"),
+    "invalid JSON": (
+        '{"grade_id": "task1_tests", "grade": true, "points": 1}',
+        '{"grade_id": "task1_tests", grade: true}',
+        "not valid JSON",
+    ),
+    "unknown key": (
+        '{"grade_id": "task1_tests", "grade": true, "points": 1}',
+        '{"grade_id": "task1_tests", "grade": true, "points": 1, "pionts": 2}',
+        "unknown nbgrader key",
+    ),
+    "no points": (
+        '{"grade_id": "task1_tests", "grade": true, "points": 1}',
+        '{"grade_id": "task1_tests", "grade": true}',
+        "positive numeric points",
+    ),
+    "bad grade_id": (
+        '{"grade_id": "task1_tests", "grade": true, "points": 1}',
+        '{"grade_id": "task 1", "grade": true, "points": 1}',
+        "grade_id",
+    ),
+    "duplicate grade_id": (
+        '{"grade_id": "task2_tests", "grade": true, "points": 2}',
+        '{"grade_id": "task1_tests", "grade": true, "points": 2}',
+        "already used",
+    ),
+    "solution without markers": (
+        "    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+        "    return 2 * x",
+        "without ### BEGIN SOLUTION",
+    ),
 }
 
 
@@ -105,7 +148,9 @@ def test_generate_then_fresh_then_stale(tmp_path):
     assert generate.write_all(root).unchanged == [student]  # deterministic: a second run writes nothing
     source = root / "solutions" / "00_tiny.py"
     source.write_text(source.read_text().replace("Return 2 * x.", "Return twice x."))
-    assert [p for p in generate.stale_files(root) if "stale" in p] == [f"{student}: stale relative to its source (run `make exercises`)"]
+    assert [p for p in generate.stale_files(root) if "stale" in p] == [
+        f"{student}: stale relative to its source (run `make exercises`)"
+    ]
     source.unlink()
     assert any("no solutions/00_tiny.py generates it" in p for p in generate.stale_files(root))
 

@@ -27,7 +27,9 @@ from .model import GradeOptions
 from .pipeline import grade_class
 
 
-def synthetic_class(exercise: ExerciseSource, release: nbformat.NotebookNode, n: int) -> dict[str, nbformat.NotebookNode]:
+def synthetic_class(
+    exercise: ExerciseSource, release: nbformat.NotebookNode, n: int
+) -> dict[str, nbformat.NotebookNode]:
     everything = exercise.solution_ids
     first, last = set(exercise.tasks[0].solutions), set(exercise.tasks[-1].solutions)
     kinds = []
@@ -77,7 +79,9 @@ def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out
         serial_scores = {s: g.score for s, g in serial.grades(assignment).items()}
         print(f"serial: {serial_s:.1f} s; coursekit grade --jobs {jobs} ...", flush=True)
         t0 = time.perf_counter()
-        report = grade_class(GradeOptions(assignment, folder, tmp / "out", source=source_path, jobs=jobs, feedback=False))
+        report = grade_class(
+            GradeOptions(assignment, folder, tmp / "out", source=source_path, jobs=jobs, feedback=False)
+        )
         ours_s = time.perf_counter() - t0
         ours_scores = {s: r.score for s, r in report.rows.items()}
     load_after = os.getloadavg()
@@ -85,13 +89,19 @@ def run(assignment: str = "01_losses", n: int = 24, jobs: int | None = None, out
     result = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} CPUs, {platform.platform()}",
-        "assignment": assignment, "submissions": n, "jobs": jobs,
-        "serial_nbgrader_s": round(serial_s, 1), "coursekit_grade_s": round(ours_s, 1),
+        "assignment": assignment,
+        "submissions": n,
+        "jobs": jobs,
+        "serial_nbgrader_s": round(serial_s, 1),
+        "coursekit_grade_s": round(ours_s, 1),
         "ratio": round(serial_s / ours_s, 2),
-        "serial_s_per_submission": round(serial_s / n, 2), "coursekit_s_per_submission": round(ours_s / n, 2),
+        "serial_s_per_submission": round(serial_s / n, 2),
+        "coursekit_s_per_submission": round(ours_s / n, 2),
         "submissions_per_core_hour": round(n * 3600 / (ours_s * jobs)),
-        "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
-        "same_scores": same, "isolation": report.isolation,
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+        "same_scores": same,
+        "isolation": report.isolation,
         "stages_s": {k: round(x, 1) for k, x in report.stages.items()},
         "scores": {"serial": serial_scores, "coursekit": ours_scores},
     }
@@ -117,8 +127,7 @@ def markdown(r: dict) -> str:
         f"{r['coursekit_s_per_submission']} |\n\n"
         f"Speed-up: **{r['ratio']}x**. Throughput: {r['submissions_per_core_hour']} submissions per core per hour.\n"
         f"Load average (1, 5, 15 min) before {r['load_average_before']}, after {r['load_average_after']} "
-        "(the machine is shared with other work).\n"
-        + stage_table(r.get("stages_s", {}), r["submissions"])
+        "(the machine is shared with other work).\n" + stage_table(r.get("stages_s", {}), r["submissions"])
     )
 
 
@@ -127,5 +136,7 @@ def stage_table(stages: dict[str, float], n: int) -> str:
     if not stages:
         return ""
     rows = "".join(f"| {k} | {v:.1f} | {v / n:.2f} |\n" for k, v in stages.items())
-    return ("\n## Where the time goes\n\nSeconds summed over the submissions (worker stages run in parallel, so they "
-            "add up to more than the wall time).\n\n| stage | total (s) | per submission (s) |\n|---|---:|---:|\n" + rows)
+    return (
+        "\n## Where the time goes\n\nSeconds summed over the submissions (worker stages run in parallel, so they "
+        "add up to more than the wall time).\n\n| stage | total (s) | per submission (s) |\n|---|---:|---:|\n" + rows
+    )

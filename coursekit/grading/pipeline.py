@@ -54,10 +54,12 @@ def kernel_limits(opts: GradeOptions) -> Limits:
 
 
 def defaults_text(opts: GradeOptions) -> str:
-    return (f"coursekit grade {opts.assignment}: {opts.jobs} job(s) on "
-            f"{'Dask scheduler ' + opts.scheduler if opts.scheduler else 'a local process pool'}; "
-            f"{kernel_limits(opts).describe()}; late penalty {opts.late_penalty}"
-            f"{' after ' + opts.due if opts.due else ' (no due date)'}; output {opts.out}")
+    return (
+        f"coursekit grade {opts.assignment}: {opts.jobs} job(s) on "
+        f"{'Dask scheduler ' + opts.scheduler if opts.scheduler else 'a local process pool'}; "
+        f"{kernel_limits(opts).describe()}; late penalty {opts.late_penalty}"
+        f"{' after ' + opts.due if opts.due else ' (no due date)'}; output {opts.out}"
+    )
 
 
 def isolation_text(opts: GradeOptions) -> str:
@@ -66,8 +68,10 @@ def isolation_text(opts: GradeOptions) -> str:
     problem = bwrap_problem()
     if problem:
         return f"DEGRADED: {problem} (in force: resource limits, cleared environment; NOT in force: file isolation, no network, disk limits)"
-    return ("bubblewrap: each kernel sees only its own folder, has no network and a cleared environment; its folder, "
-            "/tmp and /dev/shm are size-limited; no cgroup limits (memory is bounded by the address-space limit plus the tmpfs sizes)")
+    return (
+        "bubblewrap: each kernel sees only its own folder, has no network and a cleared environment; its folder, "
+        "/tmp and /dev/shm are size-limited; no cgroup limits (memory is bounded by the address-space limit plus the tmpfs sizes)"
+    )
 
 
 def _sha(data: bytes) -> str:
@@ -121,7 +125,9 @@ class ClassGrader:
             self.course.add_source(a, self.source, self.exercise.assets)
             self.course.generate(a)
         with Gradebook(self.course.db_url) as gb:
-            gb.update_or_create_assignment(a, duedate=utc(self.opts.due).replace(tzinfo=None) if self.opts.due else None)
+            gb.update_or_create_assignment(
+                a, duedate=utc(self.opts.due).replace(tzinfo=None) if self.opts.due else None
+            )
         self.release = nbformat.read(release, as_version=4)
         self.state.save()
 
@@ -154,13 +160,24 @@ class ClassGrader:
         row.flags = integrity_flags(nb, helpers)
         row.matched_fraction, row.wrong_assignment = fixed.matched_fraction, fixed.wrong_assignment
         if fixed.wrong_assignment:
-            row.flags.insert(0, f"looks like another assignment ({fixed.matched_fraction:.0%} of graded cells recognised)")
+            row.flags.insert(
+                0, f"looks like another assignment ({fixed.matched_fraction:.0%} of graded cells recognised)"
+            )
         return Prepared(row, nbformat.writes(fixed.notebook))
 
     def _job(self, prepared: Prepared, limits: Limits) -> GradeJob:
         assert prepared.notebook_json is not None
-        return GradeJob(self.assignment, prepared.row.student, prepared.notebook_json, str(self.root),
-                        prepared.row.timestamp, limits, NBGRADER_IGNORE_PATTERN, self.opts.late_penalty, self.opts.isolate)
+        return GradeJob(
+            self.assignment,
+            prepared.row.student,
+            prepared.notebook_json,
+            str(self.root),
+            prepared.row.timestamp,
+            limits,
+            NBGRADER_IGNORE_PATTERN,
+            self.opts.late_penalty,
+            self.opts.isolate,
+        )
 
     # --- 4. merge (parent only) ---------------------------------------------------------
     def merge(self, row: Row, submitted_json: str | None, result: GradeResult | None) -> Row:
@@ -197,8 +214,10 @@ class ClassGrader:
             row.late_penalty = float(sub.late_submission_penalty or 0)
             row.score = float(sub.score) - row.late_penalty
             row.max_score = float(sub.max_score)
-        row.tasks = {f"task{k}": sum(row.tests.get(t, 0.0) for t in task.tests)
-                     for k, task in enumerate(self.exercise.tasks, start=1)}
+        row.tasks = {
+            f"task{k}": sum(row.tests.get(t, 0.0) for t in task.tests)
+            for k, task in enumerate(self.exercise.tasks, start=1)
+        }
         if row.wrong_assignment and row.score == 0:
             row.status = Status.WRONG_ASSIGNMENT
         self.state.record(row)
@@ -236,9 +255,17 @@ class ClassGrader:
         t_setup = time.perf_counter()
         self.setup()
         t_setup = time.perf_counter() - t_setup
-        report = ClassReport(self.assignment, self.out, {}, self.exercise.task_points,
-                             self.exercise.test_points, plan.collected.ignored, plan.collected.replaced,
-                             isolation_text(self.opts), feedback=self.opts.feedback)
+        report = ClassReport(
+            self.assignment,
+            self.out,
+            {},
+            self.exercise.task_points,
+            self.exercise.test_points,
+            plan.collected.ignored,
+            plan.collected.replaced,
+            isolation_text(self.opts),
+            feedback=self.opts.feedback,
+        )
         report.add_stage("parent: course setup (release, gradebook)", t_setup)
         t_prepare = time.perf_counter()
         for sid in plan.kept:
@@ -261,9 +288,11 @@ class ClassGrader:
             report.rows.setdefault(sid, replace(prev))
         report.add_stage("parent: collect, read, repair", time.perf_counter() - t_prepare)
         collected = plan.collected
-        self.log(f"{len(collected.submissions)} submission(s): {len(ready)} to grade, {report.skipped} unchanged "
-                 f"(skipped; --force regrades), {len(collected.ignored)} ignored file(s), "
-                 f"{len(collected.replaced)} older duplicate(s) replaced")
+        self.log(
+            f"{len(collected.submissions)} submission(s): {len(ready)} to grade, {report.skipped} unchanged "
+            f"(skipped; --force regrades), {len(collected.ignored)} ignored file(s), "
+            f"{len(collected.replaced)} older duplicate(s) replaced"
+        )
         if ready:
             self._execute(ready, limits, report)
         return report
@@ -274,8 +303,13 @@ class ClassGrader:
 
         executor, close = self._pool or self._executor()
         futures: dict[Future, Prepared] = {}
-        bar = tqdm(total=len(ready), unit="nb", desc=f"grading {self.assignment}", disable=not self.opts.progress,
-                   file=sys.stderr)
+        bar = tqdm(
+            total=len(ready),
+            unit="nb",
+            desc=f"grading {self.assignment}",
+            disable=not self.opts.progress,
+            file=sys.stderr,
+        )
         try:
             for prepared in ready:
                 futures[executor.submit(grade_submission, self._job(prepared, limits))] = prepared

@@ -156,8 +156,14 @@ def _match(rel: list, sub: list, graded: list[int]) -> tuple[dict[int, int], dic
     for i in graded:
         if i in match or not _is_locked(rel[i]):
             continue
-        best = max(((_ratio(rel[i].source, sub[j].source), j) for j in window(i)
-                    if j not in used and sub[j].cell_type == rel[i].cell_type), default=(0.0, -1))
+        best = max(
+            (
+                (_ratio(rel[i].source, sub[j].source), j)
+                for j in window(i)
+                if j not in used and sub[j].cell_type == rel[i].cell_type
+            ),
+            default=(0.0, -1),
+        )
         if best[0] >= SIMILAR:
             match[i], how[i] = best[1], f"content ({best[0]:.0%} similar)"
             used.add(best[1])
@@ -179,8 +185,9 @@ def _match(rel: list, sub: list, graded: list[int]) -> tuple[dict[int, int], dic
     return match, how
 
 
-def _rebuild(release: nbformat.NotebookNode, sub: list, graded: list[int], match: dict[int, int],
-             how: dict[int, str]) -> tuple[nbformat.NotebookNode, list[str]]:
+def _rebuild(
+    release: nbformat.NotebookNode, sub: list, graded: list[int], match: dict[int, int], how: dict[int, str]
+) -> tuple[nbformat.NotebookNode, list[str]]:
     """The notebook in release order (locked cells from the release, answers from the student), and the changes."""
     rel = release.cells
     used = set(match.values())
@@ -252,19 +259,37 @@ def _strip(cell) -> nbformat.NotebookNode:
 
 # --- integrity flags ------------------------------------------------------------------------
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("IPython input transformers or hooks", re.compile(
-        r"input_transformers|ast_transformers|events\.register|register_magic|set_custom_exc|"
-        r"run_cell\s*=|showtraceback\s*=|\.user_ns\b")),
-    ("redefines builtins or assertion machinery", re.compile(
-        r"\bbuiltins\b|__builtins__|\bAssertionError\s*=|sys\.excepthook|def\s+AssertionError|"
-        r"class\s+AssertionError|__assert|sys\.settrace|sys\.setprofile")),
-    ("replaces the tests' assertion helpers (numpy.testing, isclose, allclose)", re.compile(
-        r"\b(?:np|numpy)\.testing\.\w+\s*=(?!=)|\b(?:np|numpy)\.(?:isclose|allclose|array_equal|testing)\s*=(?!=)|"
-        r"\bmath\.isclose\s*=(?!=)|setattr\(\s*(?:np|numpy)(?:\.testing)?\s*,")),
-    ("silences stderr or exits the kernel", re.compile(
-        r"sys\.stderr\s*=|os\.dup2|os\._exit|sys\.exit|os\.kill|signal\.")),
-    ("reads or changes files outside its folder", re.compile(
-        r"""(open|Path|listdir|scandir|walk|glob|remove|unlink|rmtree|rename|chmod|sqlite3\.connect)\s*\(\s*[rbf]?["'](/|\.\./|~)""")),
+    (
+        "IPython input transformers or hooks",
+        re.compile(
+            r"input_transformers|ast_transformers|events\.register|register_magic|set_custom_exc|"
+            r"run_cell\s*=|showtraceback\s*=|\.user_ns\b"
+        ),
+    ),
+    (
+        "redefines builtins or assertion machinery",
+        re.compile(
+            r"\bbuiltins\b|__builtins__|\bAssertionError\s*=|sys\.excepthook|def\s+AssertionError|"
+            r"class\s+AssertionError|__assert|sys\.settrace|sys\.setprofile"
+        ),
+    ),
+    (
+        "replaces the tests' assertion helpers (numpy.testing, isclose, allclose)",
+        re.compile(
+            r"\b(?:np|numpy)\.testing\.\w+\s*=(?!=)|\b(?:np|numpy)\.(?:isclose|allclose|array_equal|testing)\s*=(?!=)|"
+            r"\bmath\.isclose\s*=(?!=)|setattr\(\s*(?:np|numpy)(?:\.testing)?\s*,"
+        ),
+    ),
+    (
+        "silences stderr or exits the kernel",
+        re.compile(r"sys\.stderr\s*=|os\.dup2|os\._exit|sys\.exit|os\.kill|signal\."),
+    ),
+    (
+        "reads or changes files outside its folder",
+        re.compile(
+            r"""(open|Path|listdir|scandir|walk|glob|remove|unlink|rmtree|rename|chmod|sqlite3\.connect)\s*\(\s*[rbf]?["'](/|\.\./|~)"""
+        ),
+    ),
     ("runs shell commands or subprocesses", re.compile(r"\bsubprocess\b|os\.system|os\.popen|^\s*!", re.M)),
     ("reads the grading database", re.compile(r"gradebook|nbgrader", re.I)),
 ]
