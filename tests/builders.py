@@ -17,7 +17,7 @@ import nbformat
 
 from coursekit.gradecheck import solution_sources, with_answers
 from coursekit.nbgrader_adapter import Course
-from coursekit.sources import read_source
+from coursekit.sources import KERNELSPEC, find_cell, grade_id, read_source
 
 TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
 A = "00_tiny"
@@ -33,7 +33,7 @@ class Case:
 
 def _nb(cells) -> bytes:
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     return nbformat.writes(nb).encode()
 
 
@@ -55,11 +55,10 @@ def solved(release, answers, grade_ids=("task1_solution", "task2_solution")) -> 
     return with_answers(release, answers, grade_ids)
 
 
-def with_cell_after(nb, grade_id: str, source: str) -> nbformat.NotebookNode:
-    """`nb` with a new student cell (no metadata) right after the cell `grade_id`."""
+def with_cell_after(nb, gid: str, source: str) -> nbformat.NotebookNode:
+    """`nb` with a new student cell (no metadata) right after the cell `gid`."""
     nb = copy.deepcopy(nb)
-    i = next(k for k, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    nb.cells.insert(i + 1, nbformat.v4.new_code_cell(source))
+    nb.cells.insert(find_cell(nb, gid) + 1, nbformat.v4.new_code_cell(source))
     return nb
 
 
@@ -91,12 +90,12 @@ def bad_input_class(release: nbformat.NotebookNode, forbidden: dict[str, Path]) 
     }
     # deleted test cells: task 1 wrong and its tests deleted -> tests re-inserted, only task 2 scores
     nb = solved(release, ans, ("task2_solution",))
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "task1_tests"]
+    nb.cells = [c for c in nb.cells if grade_id(c) != "task1_tests"]
     cases["deleted_tests"] = Case(w(nb), 2, "graded")
     # edited test cells: a wrong task 1 with its test replaced by `pass`
     nb = solved(release, ans)
     for c in nb.cells:
-        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        gid = grade_id(c)
         if gid == "task1_solution":
             c.source = "def double(x):\n    return 0"
         if gid == "task1_tests":
@@ -104,14 +103,14 @@ def bad_input_class(release: nbformat.NotebookNode, forbidden: dict[str, Path]) 
     cases["edited_tests"] = Case(w(nb), 2, "graded")
     # reordered: task 2's cells first
     nb = copy.deepcopy(good)
-    idx = {c.metadata.get("nbgrader", {}).get("grade_id"): k for k, c in enumerate(nb.cells)}
+    idx = {grade_id(c): k for k, c in enumerate(nb.cells)}
     t2 = [nb.cells[idx["task2_solution"]], nb.cells[idx["task2_tests"]]]
     rest = [c for k, c in enumerate(nb.cells) if k not in (idx["task2_solution"], idx["task2_tests"])]
     nb.cells = [rest[0], *t2, *rest[1:]]
     cases["reordered"] = Case(w(nb), 3, "graded")
     # a solution retyped in a new cell without metadata (the original cell deleted)
     nb = copy.deepcopy(release)
-    k = next(k for k, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "task1_solution")
+    k = find_cell(nb, "task1_solution")
     nb.cells[k] = nbformat.v4.new_code_cell("def double(x):\n    # retyped in Colab\n    return x + x")
     nb = solved(nb, ans, ("task2_solution",))
     cases["retyped"] = Case(w(nb), 3, "graded")

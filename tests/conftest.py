@@ -46,7 +46,7 @@ def book(root) -> Path:
         if proc.returncode == 0:
             _BOOK["ok"] = "built"
         else:
-            log = "\n".join(l for l in (proc.stdout + proc.stderr).splitlines() if "WARNING" in l or "ERROR" in l or "rror" in l)
+            log = "\n".join(line for line in (proc.stdout + proc.stderr).splitlines() if "WARNING" in line or "rror" in line)
             _BOOK["error"] = f"jupyter-book build failed:\n{log[-6000:]}\n--- tail ---\n{(proc.stdout + proc.stderr)[-3000:]}"
     if "error" in _BOOK:
         pytest.fail(_BOOK["error"])

@@ -17,14 +17,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit.gradecheck import with_answers
 from coursekit.grading import GradeOptions, grade_class
-from coursekit.grading.model import GiB, MiB, Limits, Status
+from coursekit.grading.model import GiB, Limits, MiB, Status
 from coursekit.grading.pipeline import defaults_text
 from coursekit.grading.sandbox import bwrap_problem
+from coursekit.sources import grade_id, with_answers
 
-from .builders import (A, TINY, Case, bad_input_class, duplicates, notebooks, solved, w, with_cell_after,
-                       write_class_with_junk)
+from .builders import (
+    TINY,
+    A,
+    Case,
+    bad_input_class,
+    duplicates,
+    notebooks,
+    solved,
+    w,
+    with_cell_after,
+    write_class_with_junk,
+)
 from .repo import ROOT
 
 LIMITS = Limits(cell_timeout_s=5, notebook_timeout_s=15, memory_bytes=int(1.5 * GiB),
@@ -202,7 +212,7 @@ def test_the_repairs_made_before_grading_reach_the_rows_and_the_gradebook(graded
     assert r["ok"].repairs == [] and r["blank"].repairs == []
     assert (r["edited_tests"].tests["task1_tests"], r["deleted_tests"].tests["task1_tests"]) == (0, 0)
     graded_nb = nbformat.read(out / "course" / "autograded" / "edited_tests" / A / f"{A}.ipynb", as_version=4)
-    sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in graded_nb.cells}
+    sources = {grade_id(c): c.source for c in graded_nb.cells}
     assert "pass  # tests removed" not in sources["task1_tests"] and "double(2)" in sources["task1_tests"]
 
 

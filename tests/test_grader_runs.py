@@ -17,8 +17,9 @@ from coursekit.grading import GradeOptions, grade_class
 from coursekit.grading.inputs import collect
 from coursekit.grading.model import GiB, Limits
 from coursekit.paths import tool_env
+from coursekit.sources import grade_id
 
-from .builders import A, TINY, notebooks, solved, w, with_cell_after, write_class
+from .builders import TINY, A, notebooks, solved, w, with_cell_after, write_class
 from .repo import ROOT
 
 LIMITS = Limits(cell_timeout_s=10, notebook_timeout_s=60, memory_bytes=int(1.5 * GiB))
@@ -151,7 +152,7 @@ def test_shipped_files_sit_beside_each_submission(tmp_path, release):
     _, _, ans = notebooks(release)
     nb = solved(release, ans, ("task2_solution",))
     for c in nb.cells:
-        if c.metadata.get("nbgrader", {}).get("grade_id") == "task1_solution":
+        if grade_id(c) == "task1_solution":
             c.source = "def double(x):\n    return int(open('factor.txt').read()) * x"
     folder = write_class(tmp_path / "class", {"amy": nb})
     (folder / "amy" / "factor.txt").write_text("5\n")  # a student's own copy does not count

@@ -12,7 +12,7 @@ from coursekit.grading.model import Status
 from coursekit.grading.pipeline import ClassGrader
 from coursekit.grading.prepare import names_tests_define
 
-from ..builders import A, JUNK, TINY, bad_input_class, duplicates, notebooks, solved, write_class_with_junk
+from ..builders import JUNK, TINY, A, bad_input_class, duplicates, notebooks, solved, write_class_with_junk
 
 UNREADABLE = {"bad_json", "empty", "not_notebook"}
 
