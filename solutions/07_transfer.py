@@ -2,15 +2,19 @@
 # # Exercise 7: transfer learning
 #
 # You will reuse the course's two small pretrained models from [Chapter 7](../chapters/07_transfer.md): the CNN
-# pretrained on the 8×8 digits 0–4 (`digits04_base.keras`, tasks 1–2) and the 1-D CNN pretrained on MNIST-1D
-# classes 0–4 (`mnist1d04_base.keras`, task 4). Everything is checked automatically (11 points):
+# pretrained on the 8×8 digits 0–4 (`digits04_base.keras`, task 1) and the 1-D CNN pretrained on MNIST-1D
+# classes 0–4 (`mnist1d04_base.keras`, tasks 2, 4 and 5). Everything is checked automatically (14 points):
 #
-# | Task | What you build | Points | Time (about) |
+# | Task | What you build or decide | Points | Time (about) |
 # |---|---|---|---|
 # | 1 | `freeze_base(model, n_trainable)`: freeze all but the top layers | 3 | 15 min |
-# | 2 | `build_transfer_model(base, n_classes)`: frozen base + new head | 3 | 15 min |
+# | 2 | `build_cut_model(base, cut, n_classes)`: a frozen base cut at any depth + a new head | 3 | 20 min |
 # | 3 | `finetune_lr(step, ...)`: the learning-rate schedule of head training then fine-tuning | 2 | 10 min |
-# | 4 | `train_few_shot(base, x, y)`: ≥ the target accuracy from **2** labels per class (needs transfer) | 3 | 30 min |
+# | 4 | *decide* how to reach ≥ 0.75 test accuracy from **2** labels per class (transfer or not, and how) | 3 | 30 min |
+# | 5 | *decide* at which depth a frozen, shared base should be read, on validation: ≥ 0.945 test accuracy | 3 | 25 min |
+#
+# Tasks 4 and 5 are decisions: any method is allowed, and the tests grade what your choice achieves on the
+# held-out test signals, against thresholds stated in each task.
 #
 # The times are estimates for a learner who has read the chapter (writing, running the visible tests, one fix).
 # Each task has visible tests below your code: run them, read their messages, fix, repeat.
@@ -72,8 +76,6 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 BASE_FILE = "digits04_base.keras"
 ASSETS_URL = "https://raw.githubusercontent.com/loss-to-launch/loss-to-launch/main/assets/"
@@ -104,16 +106,7 @@ def pretrained():
     return keras.saving.load_model(BASE_PATH)
 
 
-# Target task: digits 5–9 relabelled 0–4; 40 % held out for testing; 20 labelled images per class to train on.
-digits = load_digits()
-images = (digits.images / 16.0).astype("float32")[..., None]
-is_target = digits.target >= 5
-x_pool, x_test, y_pool, y_test = train_test_split(
-    images[is_target], digits.target[is_target] - 5, test_size=0.4, stratify=digits.target[is_target], random_state=0)
-_rng = np.random.default_rng(0)
-_few = np.concatenate([_rng.choice(np.flatnonzero(y_pool == c), size=20, replace=False) for c in range(5)])
-x_few, y_few = x_pool[_few], y_pool[_few]
-print(f"pretrained model: {BASE_PATH}; {len(y_few)} labelled training images, {len(y_test)} test images")
+print(f"pretrained digits model: {BASE_PATH}")
 
 # Task 4's target task: MNIST-1D classes 5-9 (relabelled 0-4), generated here as in chapter 7 (no download);
 # 1,000 test signals and 2 labelled training signals per class.
@@ -137,6 +130,14 @@ _rng = np.random.default_rng(0)
 _few = np.concatenate([_rng.choice(np.flatnonzero(_labels[1500:] == c), size=2, replace=False) for c in range(5)])
 s_few, t_few = _signals[1500:][_few], _labels[1500:][_few]
 print(f"task 4: {len(t_few)} labelled signals, {len(t_test)} test signals")
+
+# Task 5: 50 labelled signals per class from the same pool, and 500 validation signals for your choice
+s_val, t_val = _signals[1000:1500], _labels[1000:1500]
+_rng = np.random.default_rng(0)
+_fifty = np.concatenate([_rng.choice(np.flatnonzero(_labels[1500:] == c), size=50, replace=False) for c in range(5)])
+s_50, t_50 = _signals[1500:][_fifty], _labels[1500:][_fifty]
+CUTS = ("block1_pool", "block2_pool", "features")  # the depths task 5 chooses from
+print(f"task 5: {len(t_50)} labelled signals, {len(t_val)} validation signals")
 
 # %% [markdown]
 # ## Task 1 (3 points): freeze all but the top layers
@@ -206,65 +207,89 @@ assert [l.trainable for l in _seq.layers] == [True, False, False, True], "hidden
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 2 (3 points): a transfer model
+# ## Task 2 (3 points): cut the base at another depth
 #
-# Write `build_transfer_model(base, n_classes)`:
+# Chapter 7 always reads the base's features at the layer called `features`, the top of the network. That is a
+# choice, not a law: lower layers hold more generic features (Yosinski et al., 2014), and task 5 asks you to make
+# the choice. Here you build the tool. Write `build_cut_model(base, cut, n_classes)` for the MNIST-1D base, a
+# model such as `pretrained_signal_base()` (its layers: `block1_conv`, `block1_bn`, `block1_relu`, `block1_pool`,
+# `block2_conv`, ..., `block3_relu`, `features`, `source_head`):
 #
-# * `base` is a model such as `pretrained()`; use its layers from the input up to the layer named `"features"`
-#   (512 values per image) and **not** its `source_head`;
-# * all of the base's layers are frozen (BatchNormalization included); calling the base with `training=False` is
-#   belt and braces and is not graded: in Keras 3 a frozen BatchNormalization runs in inference mode whatever
-#   `training` says, so a test cannot tell the two apart (chapter 7, Common mistake 1);
-# * on top, one new `keras.layers.Dense(n_classes, name="head")` without activation (it outputs logits);
-# * returns a `keras.Model` from an `(8, 8, 1)` image input to `(None, n_classes)` logits.
+# * use the base's layers from its input **up to and including** the layer named `cut`, and none above it;
+# * if that layer's output has a position axis, `(None, L, C)`, add `keras.layers.GlobalMaxPooling1D(name="pool")`:
+#   the largest response of each of the `C` channels, wherever it occurs (what the base's own `features` layer does
+#   to `block3_relu`); if it is already flat, `(None, C)` (for `cut="features"`), add no pooling;
+# * every layer taken from the base is frozen, BatchNormalization included (chapter 7, Common mistake 1);
+# * on top, one new `keras.layers.Dense(n_classes, name="head")` without activation (logits);
+# * returns a `keras.Model` from `(N, 40, 1)` signals to `(N, n_classes)` logits.
 #
-# The tests check the output shape, that the only trainable parameters are the head's ($512 \times$ `n_classes` $+$
-# `n_classes`), that the frozen part holds the base's 4,944 feature parameters (BatchNormalization statistics
-# included), that the model's output equals the base's features times the head's kernel plus its bias, and that the
-# base's BatchNormalization layers are frozen: calling the model with `training=True` (what `fit` does) gives the
-# same output as `training=False`. That test fails when a BatchNormalization layer is left trainable.
+# The tests check, for several cuts: the output shape; that the only trainable parameters are the head's
+# ($C \times$ `n_classes` $+$ `n_classes`, e.g. 325 for `cut="block2_pool"` with 5 classes); that the frozen part
+# holds exactly the base's parameters up to `cut` (10,784 for `"block2_pool"`, BatchNormalization statistics
+# included); that the output equals the cut layer's activations, maxed over positions, times the head's kernel plus
+# its bias; and that calling the model with `training=True` (what `fit` does) gives the same output as
+# `training=False`, which fails when a BatchNormalization layer is left trainable.
 #
 # <details><summary>Hint</summary>
 #
-# `extractor = keras.Model(base.input, base.get_layer("features").output)`, then `extractor.trainable = False`,
-# `inputs = keras.Input((8, 8, 1))`, `x = extractor(inputs, training=False)`, and a `Dense` head on `x`.
+# `base.get_layer(cut).output` is a symbolic tensor of the base's graph: `keras.Model(base.input, ...)` of it is the
+# truncated base. `len(tensor.shape)` tells you whether to pool. Freeze the truncated model as a whole.
 # </details>
 
 # %% nbgrader={"grade_id": "task2_solution", "solution": true}
-def build_transfer_model(base, n_classes):
+def build_cut_model(base, cut, n_classes):
     ### BEGIN SOLUTION
-    extractor = keras.Model(base.input, base.get_layer("features").output, name="pretrained_base")
-    extractor.trainable = False
-    inputs = keras.Input((8, 8, 1))
-    features = extractor(inputs, training=False)
-    return keras.Model(inputs, keras.layers.Dense(n_classes, name="head")(features))
+    truncated = keras.Model(base.input, base.get_layer(cut).output, name=f"base_to_{cut}")
+    truncated.trainable = False
+    signals = keras.Input((40, 1))
+    h = truncated(signals, training=False)
+    if len(h.shape) == 3:  # (None, positions, channels): keep each channel's largest response
+        h = keras.layers.GlobalMaxPooling1D(name="pool")(h)
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(h))
     ### END SOLUTION
 
 
 # %% nbgrader={"grade_id": "task2_tests", "grade": true, "points": 3}
-_base = pretrained()
-_m = build_transfer_model(_base, 5)
+def _frozen_params(m):
+    return int(sum(np.prod(v.shape) for v in m.non_trainable_weights))
+
+
+def _cut_reference(cut, x):
+    """The cut layer's activations of a fresh base, maxed over positions when they have a position axis."""
+    b = pretrained_signal_base()
+    a = np.asarray(keras.Model(b.input, b.get_layer(cut).output)(x, training=False))
+    return a.max(axis=1) if a.ndim == 3 else a
+
+
+_m = build_cut_model(pretrained_signal_base(), "block2_pool", 5)
 assert isinstance(_m, keras.Model), f"return a keras.Model, got {type(_m).__name__}"
-_out = np.asarray(_m(x_test[:8], training=False))
-assert _out.shape == (8, 5), f"output shape for 8 images: expected (8, 5), got {_out.shape}"
+_out = np.asarray(_m(s_test[:8], training=False))
+assert _out.shape == (8, 5), f"cut='block2_pool': output shape for 8 signals: expected (8, 5), got {_out.shape}"
 _tr = _n_trainable_params(_m)
-assert _tr == 512 * 5 + 5, f"trainable parameters: expected only the head's 2565, got {_tr} (freeze the base)"
-_frozen = int(sum(np.prod(v.shape) for v in _m.non_trainable_weights))
-assert _frozen == 4944, f"frozen parameters: expected the base's 4944 feature parameters, got {_frozen} (no source_head!)"
-assert np.allclose(np.asarray(_m(x_test[:8], training=True)), _out, atol=1e-5), \
-    "training=True changed the output: a BatchNormalization layer is still trainable (freeze every base layer)"
+assert _tr == 64 * 5 + 5, (f"cut='block2_pool': trainable parameters: expected only the head's 325 (64 channels x 5 + 5), "
+                           f"got {_tr} (hint: pool over positions, and freeze every layer taken from the base)")
+_fz = _frozen_params(_m)
+assert _fz == 10784, (f"cut='block2_pool': frozen parameters: expected 10784 (block1 and block2, BatchNormalization "
+                      f"statistics included), got {_fz} (hint: the layers up to and including `cut`, none above)")
+assert np.allclose(np.asarray(_m(s_test[:8], training=True)), _out, atol=1e-5), \
+    "cut='block2_pool': training=True changed the output: a BatchNormalization layer is still trainable"
 print("Task 2: visible tests passed.")
 ### BEGIN HIDDEN TESTS
 _head = _m.get_layer("head")
 assert isinstance(_head, keras.layers.Dense) and _head.get_config()["activation"] == "linear", "hidden: Dense head, logits"
-_feat = np.asarray(keras.Model(_base.input, _base.get_layer("features").output)(x_test[:16], training=False))
-_expect = _feat @ np.asarray(_head.kernel) + np.asarray(_head.bias)
-assert np.allclose(np.asarray(_m(x_test[:16], training=False)), _expect, atol=1e-4), "hidden: output = head(base features)"
-_m3 = build_transfer_model(pretrained(), 3)
-assert np.asarray(_m3(x_test[:2])).shape == (2, 3), "hidden: n_classes=3"
-assert _n_trainable_params(_m3) == 512 * 3 + 3, "hidden: n_classes=3 trainable parameters"
-assert np.allclose(np.asarray(_m3(x_test[:32], training=True)), np.asarray(_m3(x_test[:32], training=False)), atol=1e-5), \
-    "hidden: inference mode on a larger batch"
+_expect = _cut_reference("block2_pool", s_test[:16]) @ np.asarray(_head.kernel) + np.asarray(_head.bias)
+assert np.allclose(np.asarray(_m(s_test[:16], training=False)), _expect, atol=1e-4), "hidden: output = head(max-pooled cut)"
+for _cut, _c, _frozen in (("block1_pool", 32, 288), ("block2_bn", 64, 10784), ("block3_relu", 64, 23328),
+                          ("features", 64, 23328)):
+    _m3 = build_cut_model(pretrained_signal_base(), _cut, 3)
+    _o3 = np.asarray(_m3(s_test[:32], training=False))
+    assert _o3.shape == (32, 3), f"hidden: cut={_cut!r}, n_classes=3: output shape"
+    assert _n_trainable_params(_m3) == _c * 3 + 3, f"hidden: cut={_cut!r}: trainable parameters"
+    assert _frozen_params(_m3) == _frozen, f"hidden: cut={_cut!r}: frozen parameters"
+    _h3 = _m3.get_layer("head")
+    assert np.allclose(_o3, _cut_reference(_cut, s_test[:32]) @ np.asarray(_h3.kernel) + np.asarray(_h3.bias),
+                       atol=1e-4), f"hidden: cut={_cut!r}: output = head(max-pooled cut)"
+    assert np.allclose(np.asarray(_m3(s_test[:32], training=True)), _o3, atol=1e-5), f"hidden: cut={_cut!r}: inference mode"
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -313,7 +338,7 @@ assert isinstance(finetune_lr(200, 100, 1, 1, 50), float), "hidden: float for in
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Task 4 (3 points): two labels per class
+# ## Task 4 (3 points): two labels per class: transfer or not, and how?
 #
 # Write `train_few_shot(base, x, y)` that trains and returns a Keras model mapping `(N, 40, 1)` signals to
 # `(N, 5)` logits, using only the 10 labelled MNIST-1D signals `s_few`, `t_few` (2 per class of the classes 5–9,
@@ -368,5 +393,80 @@ assert _acc >= 0.75, (f"test accuracy: expected ≥ 0.75, got {_acc:.3f} (hint: 
 print(f"Task 4: visible tests passed (test accuracy {_acc:.3f}).")
 ### BEGIN HIDDEN TESTS
 assert np.all(np.isfinite(_logits)), "hidden: finite logits"
+assert len(np.unique(_logits.argmax(axis=1))) == 5, "hidden: the model predicts all five classes"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 5 (3 points): at which depth should a frozen base be read?
+#
+# A base shared by several tasks stays **frozen** (one forward pass serves all their heads; nobody may change its
+# weights), so fine-tuning is off the table and the one decision left is *where* to read its features. With
+# `s_50`, `t_50` (50 labelled signals per class of the classes 5–9) and `s_val`, `t_val` (500 validation signals),
+# write `probe_frozen(base, x, y, x_val, y_val)`: decide which of the depths in `CUTS` (`"block1_pool"`,
+# `"block2_pool"`, `"features"`, read as in task 2: max-pooled over positions where there is a position axis) to
+# read, with a linear head on top, and return a Keras model from `(N, 40, 1)` signals to `(N, 5)` logits.
+#
+# * Decide on the **validation** signals, as chapter 7 does for every choice; `s_test` is for the grade only.
+# * The base stays frozen: every weight of the returned model except the head's kernel and bias must be equal to a
+#   weight of the pretrained base, unchanged, and `model(x, training=True)` must give the same logits as
+#   `training=False` (a frozen BatchNormalization runs in inference mode).
+# * Target: **test accuracy ≥ 0.945** on `s_test`, `t_test` (the test uses `model(s_test, training=False)` and
+#   `argmax`). Chapter 7's choice, `"features"`, stays below it, and so does every other depth but one.
+# * Any way of training the linear head is allowed (Keras `fit`, or scikit-learn's `LogisticRegression` as in
+#   chapter 7's feature extraction, its weights then set into a `Dense` layer); train it to convergence, seeded.
+#   The cell below your function runs it once. This task must not use your functions from tasks 1–4 (copy code).
+#
+# <details><summary>Hint</summary>
+#
+# Chapter 7.4's linear probe answers exactly this question: for each depth, compute the frozen features of `x`
+# and `x_val` once, fit a linear classifier on the first, score it on the second, and keep the depth that scores
+# best. A `LogisticRegression(max_iter=5000)` fit on 250 × 64 numbers takes a fraction of a second. Then build
+# the model as in task 2 and copy the classifier in: `head.set_weights([clf.coef_.T, clf.intercept_])` (float32).
+# </details>
+
+# %% nbgrader={"grade_id": "task5_solution", "solution": true}
+def probe_frozen(base, x, y, x_val, y_val):
+    ### BEGIN SOLUTION
+    from sklearn.linear_model import LogisticRegression
+
+    scores = {}
+    for cut in CUTS:
+        h = base.get_layer(cut).output
+        if len(h.shape) == 3:
+            h = keras.layers.GlobalMaxPooling1D()(h)
+        reader = keras.Model(base.input, h)
+        reader.trainable = False
+        train_features = np.asarray(reader(x, training=False))
+        clf = LogisticRegression(max_iter=5000).fit(train_features, y)
+        scores[cut] = (clf.score(np.asarray(reader(x_val, training=False)), y_val), reader, clf)
+    best = max(scores, key=lambda cut: scores[cut][0])
+    print("validation accuracy per depth:", {cut: round(v[0], 3) for cut, v in scores.items()}, "-> read", best)
+    _, reader, clf = scores[best]
+    signals = keras.Input((40, 1))
+    head = keras.layers.Dense(5, name="head")
+    model = keras.Model(signals, head(reader(signals, training=False)))
+    head.set_weights([clf.coef_.T.astype("float32"), clf.intercept_.astype("float32")])
+    return model
+    ### END SOLUTION
+
+
+probe_model = probe_frozen(pretrained_signal_base(), s_50, t_50, s_val, t_val)
+
+# %% nbgrader={"grade_id": "task5_tests", "grade": true, "points": 3}
+_logits = np.asarray(probe_model(s_test, training=False))
+assert _logits.shape == (len(s_test), 5), f"output shape: expected ({len(s_test)}, 5), got {_logits.shape}"
+_pretrained = [np.asarray(w) for w in pretrained_signal_base().weights]
+_changed = [w.path for w in probe_model.weights
+            if not any(p.shape == tuple(w.shape) and np.array_equal(p, np.asarray(w)) for p in _pretrained)]
+assert len(_changed) <= 2, (f"the base must stay frozen: expected only the head's kernel and bias to differ from the "
+                            f"pretrained weights, got {len(_changed)} changed weights: {_changed[:6]}")
+_acc = float(np.mean(_logits.argmax(axis=1) == t_test))
+assert _acc >= 0.945, (f"test accuracy: expected ≥ 0.945, got {_acc:.3f} (hint: is the depth you read the one that "
+                       "scores best on the validation signals? Is the head trained to convergence?)")
+print(f"Task 5: visible tests passed (test accuracy {_acc:.3f}).")
+### BEGIN HIDDEN TESTS
+assert np.all(np.isfinite(_logits)), "hidden: finite logits"
+assert np.allclose(np.asarray(probe_model(s_test[:64], training=True)), _logits[:64], atol=1e-4), \
+    "hidden: training=True changed the logits: the base is not frozen (BatchNormalization in training mode)"
 assert len(np.unique(_logits.argmax(axis=1))) == 5, "hidden: the model predicts all five classes"
 ### END HIDDEN TESTS

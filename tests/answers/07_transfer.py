@@ -11,6 +11,35 @@ few_shot_seconds = time.perf_counter() - _start
 print(f"trained in {few_shot_seconds:.1f} s")
 """
 
+# task 5's solution cell also runs the learner's function once; every answer keeps that line
+T5_RUN = """
+
+probe_model = probe_frozen(pretrained_signal_base(), s_50, t_50, s_val, t_val)
+"""
+
+
+def _probe(choose: str) -> str:
+    """A task-5 answer that fits scikit-learn heads at each depth in CUTS and keeps one: `choose` is the rule."""
+    return '''def probe_frozen(base, x, y, x_val, y_val):
+    from sklearn.linear_model import LogisticRegression
+
+    fits = []
+    for cut in CUTS:
+        h = base.get_layer(cut).output
+        if len(h.shape) == 3:
+            h = keras.layers.GlobalMaxPooling1D()(h)
+        reader = keras.Model(base.input, h)
+        reader.trainable = False
+        clf = LogisticRegression(max_iter=5000).fit(np.asarray(reader(x, training=False)), y)
+        fits.append((cut, reader, clf))
+''' + choose + '''
+    signals = keras.Input((40, 1))
+    head = keras.layers.Dense(5, name="head")
+    model = keras.Model(signals, head(reader(signals, training=False)))
+    head.set_weights([clf.coef_.T.astype("float32"), clf.intercept_.astype("float32")])
+    return model
+''' + T5_RUN
+
 ANSWERS = [
     # Task 1: freeze all but the top n_trainable weighted layers
     Answer(
@@ -85,16 +114,32 @@ ANSWERS = [
     return model
 ''',
     ),
-    # Task 2: frozen base + new head
+    # Task 2: the frozen base cut at the layer named `cut`, max-pooled where it has positions, a new head
     Answer(
         cell="task2_solution",
-        name="keeps_source_head",
+        name="always_features",
         kind="wrong",
-        why="stacks the new head on the source head's 5 logits instead of the 512 features",
-        code='''def build_transfer_model(base, n_classes):
-    base.trainable = False
-    inputs = keras.Input((8, 8, 1))
-    return keras.Model(inputs, keras.layers.Dense(n_classes, name="head")(base(inputs, training=False)))
+        why="the chapter's habit: reads the base at 'features' whatever `cut` says (frozen part too large)",
+        code='''def build_cut_model(base, cut, n_classes):
+    truncated = keras.Model(base.input, base.get_layer("features").output)
+    truncated.trainable = False
+    signals = keras.Input((40, 1))
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(truncated(signals, training=False)))
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="flatten_not_pool",
+        kind="wrong",
+        why="Flatten instead of a max over positions: the head gets L x C inputs and its parameters grow with L",
+        code='''def build_cut_model(base, cut, n_classes):
+    truncated = keras.Model(base.input, base.get_layer(cut).output)
+    truncated.trainable = False
+    signals = keras.Input((40, 1))
+    h = truncated(signals, training=False)
+    if len(h.shape) == 3:
+        h = keras.layers.Flatten(name="pool")(h)
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(h))
 ''',
     ),
     Answer(
@@ -102,10 +147,13 @@ ANSWERS = [
         name="training_false_but_not_frozen",
         kind="wrong",
         why="trusts training=False to protect the base: nothing is frozen, every base weight trains (common mistake 1)",
-        code='''def build_transfer_model(base, n_classes):
-    extractor = keras.Model(base.input, base.get_layer("features").output)
-    inputs = keras.Input((8, 8, 1))
-    return keras.Model(inputs, keras.layers.Dense(n_classes, name="head")(extractor(inputs, training=False)))
+        code='''def build_cut_model(base, cut, n_classes):
+    truncated = keras.Model(base.input, base.get_layer(cut).output)
+    signals = keras.Input((40, 1))
+    h = truncated(signals, training=False)
+    if len(h.shape) == 3:
+        h = keras.layers.GlobalMaxPooling1D(name="pool")(h)
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(h))
 ''',
     ),
     Answer(
@@ -113,37 +161,91 @@ ANSWERS = [
         name="convs_frozen_bn_trainable",
         kind="wrong",
         why="freezes the convolutions only; BatchNormalization stays trainable and uses batch statistics under fit",
-        code='''def build_transfer_model(base, n_classes):
-    extractor = keras.Model(base.input, base.get_layer("features").output)
-    for layer in extractor.layers:
+        code='''def build_cut_model(base, cut, n_classes):
+    truncated = keras.Model(base.input, base.get_layer(cut).output)
+    for layer in truncated.layers:
         layer.trainable = isinstance(layer, keras.layers.BatchNormalization)
-    inputs = keras.Input((8, 8, 1))
-    return keras.Model(inputs, keras.layers.Dense(n_classes, name="head")(extractor(inputs, training=False)))
+    signals = keras.Input((40, 1))
+    h = truncated(signals, training=False)
+    if len(h.shape) == 3:
+        h = keras.layers.GlobalMaxPooling1D(name="pool")(h)
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(h))
 ''',
     ),
     Answer(
         cell="task2_solution",
-        name="softmax_head",
+        name="stops_below_the_cut",
         kind="wrong",
-        why="a softmax head: the spec asks for logits (the chapter's losses take from_logits=True)",
-        code='''def build_transfer_model(base, n_classes):
-    extractor = keras.Model(base.input, base.get_layer("features").output)
-    extractor.trainable = False
-    inputs = keras.Input((8, 8, 1))
-    return keras.Model(inputs, keras.layers.Dense(n_classes, activation="softmax", name="head")(extractor(inputs, training=False)))
+        why="base.layers[1:index(cut)]: the cut layer itself is left out (invisible after a pooling or ReLU cut, not at block2_bn)",
+        code='''def build_cut_model(base, cut, n_classes):
+    names = [layer.name for layer in base.layers]
+    taken = base.layers[1:names.index(cut)]
+    for layer in taken:
+        layer.trainable = False
+    model = keras.Sequential([keras.Input((40, 1)), *taken])
+    if len(taken[-1].output.shape) == 3:
+        model.add(keras.layers.GlobalMaxPooling1D(name="pool"))
+    model.add(keras.layers.Dense(n_classes, name="head"))
+    return model
 ''',
     ),
     Answer(
         cell="task2_solution",
-        name="no_training_flag",
+        name="pools_a_flat_output",
+        kind="wrong",
+        why="always adds GlobalMaxPooling1D: at cut='features' the output is already (None, C) and the layer fails",
+        code='''def build_cut_model(base, cut, n_classes):
+    truncated = keras.Model(base.input, base.get_layer(cut).output)
+    truncated.trainable = False
+    signals = keras.Input((40, 1))
+    h = keras.layers.GlobalMaxPooling1D(name="pool")(truncated(signals, training=False))
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(h))
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="average_pool",
+        kind="wrong",
+        why="GlobalAveragePooling1D (chapter 7.6's MobileNetV2 pooling='avg'): the mean response, not the largest",
+        code='''def build_cut_model(base, cut, n_classes):
+    truncated = keras.Model(base.input, base.get_layer(cut).output)
+    truncated.trainable = False
+    signals = keras.Input((40, 1))
+    h = truncated(signals, training=False)
+    if len(h.shape) == 3:
+        h = keras.layers.GlobalAveragePooling1D(name="pool")(h)
+    return keras.Model(signals, keras.layers.Dense(n_classes, name="head")(h))
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="sequential_of_base_layers",
         kind="valid",
-        why="frozen base called without training=False: a frozen BatchNormalization runs in inference mode anyway",
-        code='''def build_transfer_model(base, n_classes):
-    extractor = keras.Model(base.input, base.get_layer("features").output)
-    for layer in extractor.layers:
+        why="a Sequential model that reuses the base's layer objects up to and including `cut`, each frozen",
+        code='''def build_cut_model(base, cut, n_classes):
+    names = [layer.name for layer in base.layers]
+    taken = base.layers[1:names.index(cut) + 1]
+    for layer in taken:
         layer.trainable = False
-    inputs = keras.Input((8, 8, 1))
-    return keras.Model(inputs, keras.layers.Dense(n_classes, name="head")(extractor(inputs)))
+    model = keras.Sequential([keras.Input((40, 1)), *taken])
+    if len(taken[-1].output.shape) == 3:
+        model.add(keras.layers.GlobalMaxPooling1D(name="pool"))
+    model.add(keras.layers.Dense(n_classes, name="head"))
+    return model
+''',
+    ),
+    Answer(
+        cell="task2_solution",
+        name="max_with_ops",
+        kind="valid",
+        why="no nested model: the max over positions with keras.ops.max on the base's own graph, layers frozen one by one",
+        code='''def build_cut_model(base, cut, n_classes):
+    for layer in base.layers:
+        layer.trainable = False
+    h = base.get_layer(cut).output
+    if len(h.shape) == 3:
+        h = keras.ops.max(h, axis=1)
+    return keras.Model(base.input, keras.layers.Dense(n_classes, name="head")(h))
 ''',
     ),
     # Task 3: head phase, linear warm-up, fine-tuning rate
@@ -268,5 +370,119 @@ ANSWERS = [
     model.fit(x, y, batch_size=len(x), epochs=100, verbose=0)
     return model
 ''' + T4_RUN,
+    ),
+    # Task 5: a frozen, shared base: decide on validation at which depth to read it (test accuracy >= 0.945)
+    Answer(
+        cell="task5_solution",
+        name="reads_features",
+        kind="wrong",
+        why="no decision: reads the base where chapter 7 does, at 'features' (the top depth is the most source-specific)",
+        code=_probe("    cut, reader, clf = fits[-1]\n"),
+    ),
+    Answer(
+        cell="task5_solution",
+        name="reads_lowest",
+        kind="wrong",
+        why="'low layers are generic, so the lowest is best': block1_pool, without measuring",
+        code=_probe("    cut, reader, clf = fits[0]\n"),
+    ),
+    Answer(
+        cell="task5_solution",
+        name="chooses_on_training_accuracy",
+        kind="wrong",
+        why="scores each depth on its own training signals: two depths fit them perfectly, the tie goes to the last",
+        code=_probe('''    best = -1.0
+    for cut_, reader_, clf_ in fits:
+        score = clf_.score(np.asarray(reader_(x, training=False)), y)
+        if score >= best:
+            best, cut, reader, clf = score, cut_, reader_, clf_
+'''),
+    ),
+    Answer(
+        cell="task5_solution",
+        name="probe_on_raw_signals",
+        kind="wrong",
+        why="skips the base: a linear classifier on the raw signal (chapter 7.4: raw MNIST-1D is not linearly separable)",
+        code='''def probe_frozen(base, x, y, x_val, y_val):
+    keras.utils.set_random_seed(0)
+    signals = keras.Input((40, 1))
+    model = keras.Model(signals, keras.layers.Dense(5, name="head")(keras.layers.Flatten()(signals)))
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, batch_size=len(x), epochs=300, verbose=0)
+    return model
+''' + T5_RUN,
+    ),
+    Answer(
+        cell="task5_solution",
+        name="fine_tunes_the_shared_base",
+        kind="wrong",
+        why="fine-tunes the base after the head (accurate, but the shared base was to stay frozen: its weights changed)",
+        code='''def probe_frozen(base, x, y, x_val, y_val):
+    keras.utils.set_random_seed(0)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    reader = keras.Model(base.input, base.get_layer("features").output)
+    signals = keras.Input((40, 1))
+    model = keras.Model(signals, keras.layers.Dense(5, name="head")(reader(signals, training=False)))
+    reader.trainable = False
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss=loss)
+    model.fit(x, y, batch_size=len(x), epochs=100, verbose=0)
+    reader.trainable = True
+    for layer in reader.layers:
+        layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss)
+    model.fit(x, y, batch_size=len(x), epochs=100, verbose=0)
+    return model
+''' + T5_RUN,
+    ),
+    Answer(
+        cell="task5_solution",
+        name="keras_heads_on_features",
+        kind="valid",
+        why="Keras heads instead of scikit-learn: one Dense per depth trained on the frozen features, chosen on validation",
+        code='''def probe_frozen(base, x, y, x_val, y_val):
+    best = None
+    for cut in CUTS:
+        h = base.get_layer(cut).output
+        if len(h.shape) == 3:
+            h = keras.layers.GlobalMaxPooling1D()(h)
+        reader = keras.Model(base.input, h)
+        reader.trainable = False
+        f, f_val = np.asarray(reader(x, training=False)), np.asarray(reader(x_val, training=False))
+        keras.utils.set_random_seed(0)
+        head = keras.layers.Dense(5, name="head")
+        probe = keras.Sequential([keras.Input((f.shape[1],)), head])
+        probe.compile(optimizer=keras.optimizers.Adam(1e-2),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        probe.fit(f, y, batch_size=len(f), epochs=500, verbose=0)
+        score = float(np.mean(np.asarray(probe(f_val)).argmax(axis=1) == y_val))
+        if best is None or score > best[0]:
+            best = (score, reader, head)
+    _, reader, head = best
+    signals = keras.Input((40, 1))
+    return keras.Model(signals, head(reader(signals, training=False)))
+''' + T5_RUN,
+    ),
+    Answer(
+        cell="task5_solution",
+        name="all_depths_at_once",
+        kind="valid",
+        why="no single depth: one linear head on the three depths' pooled features side by side (still a frozen base)",
+        code='''def probe_frozen(base, x, y, x_val, y_val):
+    from sklearn.linear_model import LogisticRegression
+
+    outs = []
+    for cut in CUTS:
+        h = base.get_layer(cut).output
+        outs.append(keras.layers.GlobalMaxPooling1D()(h) if len(h.shape) == 3 else h)
+    reader = keras.Model(base.input, keras.layers.Concatenate()(outs))
+    reader.trainable = False
+    clf = LogisticRegression(max_iter=5000).fit(np.asarray(reader(x, training=False)), y)
+    signals = keras.Input((40, 1))
+    head = keras.layers.Dense(5, name="head")
+    model = keras.Model(signals, head(reader(signals, training=False)))
+    head.set_weights([clf.coef_.T.astype("float32"), clf.intercept_.astype("float32")])
+    return model
+''' + T5_RUN,
     ),
 ]
