@@ -6,7 +6,10 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Protocol, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from .sources import ExerciseSource
 
 
 def repo_root() -> Path:
@@ -38,6 +41,12 @@ class Exercise:
     name: str
     source: Path
     student: Path
+
+    def load(self) -> ExerciseSource:
+        """The validated source: notebook, tasks, points, shipped assets."""
+        from .sources import ExerciseSource
+
+        return ExerciseSource.load(self.source)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .nbgrader_adapter import Course, course_path
 from .paths import Exercise
-from .sources import assets, read_source
+from .sources import ExerciseSource
 
 STEPS = """\
 Ready: {root}
@@ -34,14 +34,14 @@ def release(ex: Exercise, to: Path) -> Course:
     if existing.exists():
         raise FileExistsError(f"{existing} exists: choose an empty folder or remove it")
     course = Course(to, portable=True)
-    shipped = assets(ex.source)
-    course.add_source(ex.name, read_source(ex.source), shipped)
+    source = ExerciseSource.load(ex.source)
+    course.add_source(ex.name, source.notebook, source.assets)
     course.generate(ex.name)
     return course
 
 
 def describe(ex: Exercise, course: Course) -> str:
-    shipped = assets(ex.source)
+    shipped = ExerciseSource.load(ex.source).assets
     asset_lines = "".join(f"\n  source/{ex.name}/{n}: a course asset, copied beside every submission when grading" for n in shipped)
     return STEPS.format(root=course.root, name=ex.name, asset_lines=asset_lines,
                         and_assets=" and " + ", ".join(shipped) if shipped else "")
