@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from coursekit.sources import KERNELSPEC, find_cell, grade_id, read_source
 
 TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
 A = "00_tiny"
+# Canvas-like names: <login>_<canvas id>_<submission id>_<timestamp>_<original name>
+CANVAS_PATTERN = r"^(?P<student_id>[a-z]+)_\d+_\d+_(?P<timestamp>\d{8}T\d{6})_.*\.ipynb$"
 
 
 @dataclass
@@ -177,3 +180,11 @@ def write_class(folder: Path, cases: dict[str, Case | nbformat.NotebookNode], as
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(case.data)
     return folder
+
+
+def zip_class(path: Path, entries: dict[str, bytes]) -> Path:
+    """An LMS-style zip: archive name -> bytes."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path

@@ -7,24 +7,19 @@ import csv
 import json
 import subprocess
 import sys
-import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from coursekit.grading import GradeOptions, grade_class
-from coursekit.grading.inputs import collect
 from coursekit.grading.model import GiB, Limits
 from coursekit.paths import tool_env
 from coursekit.sources import grade_id
 
-from .builders import TINY, A, notebooks, solved, w, with_cell_after, write_class
+from .builders import CANVAS_PATTERN, TINY, A, notebooks, solved, w, with_cell_after, write_class, zip_class
 from .repo import ROOT
 
 LIMITS = Limits(cell_timeout_s=10, notebook_timeout_s=60, memory_bytes=int(1.5 * GiB))
-# Canvas-like names: <login>_<canvas id>_<submission id>_<timestamp>_<original name>
-PATTERN = r"^(?P<student_id>[a-z]+)_\d+_\d+_(?P<timestamp>\d{8}T\d{6})_.*\.ipynb$"
 
 
 @pytest.fixture(scope="module")
@@ -32,45 +27,21 @@ def release(tiny_release):
     return tiny_release
 
 
-def _zip(path: Path, entries: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return path
-
-
 def _opts(tmp_path, submissions, **kw) -> GradeOptions:
     return GradeOptions(A, submissions, tmp_path / "out", source=TINY, jobs=2, limits=LIMITS, progress=False,
                         feedback=False, **kw)
 
 
-def test_collect_zip_pattern_duplicates_and_junk(tmp_path, release):
-    _, _, ans = notebooks(release)
-    z = _zip(tmp_path / "lms.zip", {
-        "amy_11_1_20261201T100000_00_tiny.ipynb": w(release),
-        "amy_11_2_20261201T120000_00_tiny-1.ipynb": w(solved(release, ans)),
-        "__MACOSX/._amy_11_1_20261201T100000_00_tiny.ipynb": b"\x00",
-        ".DS_Store": b"\x00",
-        "bob_12_3_20261201T090000_essay.docx": b"PK",
-        "readme.ipynb": b"{}",
-    })
-    got = collect(z, PATTERN)
-    assert sorted(got.submissions) == ["amy"]
-    assert got.submissions["amy"].origin.startswith("amy_11_2_")
-    assert len(got.replaced) == 1 and "replaced by amy_11_2_" in got.replaced[0]
-    assert len(got.ignored) == 4, got.ignored
-
-
 def test_zip_late_penalty_resume_regrade_and_worker_death(tmp_path, release):
     _, _, ans = notebooks(release)
     good, partial = solved(release, ans), solved(release, ans, ("task1_solution",))
-    z = _zip(tmp_path / "lms.zip", {
+    z = zip_class(tmp_path / "lms.zip", {
         "amy_11_1_20261201T100000_00_tiny.ipynb": w(good),  # on time
         "bob_12_1_20261203T100000_00_tiny.ipynb": w(good),  # late: nbgrader's 'zero' penalty
         "cat_13_1_20261201T100000_00_tiny.ipynb": w(partial),
     })
     due = "2026-12-02 00:00:00 UTC"
-    r1 = grade_class(_opts(tmp_path, z, pattern=PATTERN, due=due, late_penalty="zero"), lambda s: None)
+    r1 = grade_class(_opts(tmp_path, z, pattern=CANVAS_PATTERN, due=due, late_penalty="zero"), lambda s: None)
     assert {s: (r.score, r.late_penalty, r.status) for s, r in r1.rows.items()} == {
         "amy": (3, 0, "graded"), "bob": (0, 3, "graded"), "cat": (1, 0, "graded")}
     with (tmp_path / "out" / "nbgrader_export.csv").open() as f:
@@ -78,12 +49,12 @@ def test_zip_late_penalty_resume_regrade_and_worker_death(tmp_path, release):
     assert export == {"amy": (3, 0), "bob": (3, 3), "cat": (1, 0)}
 
     # unchanged: nothing is graded again
-    r2 = grade_class(_opts(tmp_path, z, pattern=PATTERN, due=due, late_penalty="zero"), lambda s: None)
+    r2 = grade_class(_opts(tmp_path, z, pattern=CANVAS_PATTERN, due=due, late_penalty="zero"), lambda s: None)
     assert (r2.graded_now, r2.skipped) == (0, 3)
     assert {s: r.score for s, r in r2.rows.items()} == {"amy": 3, "bob": 0, "cat": 1}
 
     # a new, better notebook from cat, and a worker that dies grading it: nothing already graded is lost
-    z2 = _zip(tmp_path / "lms2.zip", {
+    z2 = zip_class(tmp_path / "lms2.zip", {
         "amy_11_1_20261201T100000_00_tiny.ipynb": w(good),
         "bob_12_1_20261203T100000_00_tiny.ipynb": w(good),
         "cat_13_2_20261201T110000_00_tiny.ipynb": w(good),
@@ -99,14 +70,14 @@ def test_zip_late_penalty_resume_regrade_and_worker_death(tmp_path, release):
             return super().submit(fn, job)
 
     with DyingExecutor(1) as ex:  # one thread: a worker sets process-wide environment
-        r3 = grade_class(_opts(tmp_path, z2, pattern=PATTERN, due=due, late_penalty="zero", executor=ex), lambda s: None)
+        r3 = grade_class(_opts(tmp_path, z2, pattern=CANVAS_PATTERN, due=due, late_penalty="zero", executor=ex), lambda s: None)
     assert r3.rows["cat"].status == "not_graded" and r3.rows["dan"].score == 3
     assert (r3.rows["amy"].score, r3.rows["bob"].score) == (3, 0)
-    r4 = grade_class(_opts(tmp_path, z2, pattern=PATTERN, due=due, late_penalty="zero"), lambda s: None)
+    r4 = grade_class(_opts(tmp_path, z2, pattern=CANVAS_PATTERN, due=due, late_penalty="zero"), lambda s: None)
     assert (r4.graded_now, r4.rows["cat"].score, r4.rows["cat"].status) == (1, 3, "graded")
 
     # regrade one student on request
-    r5 = grade_class(_opts(tmp_path, z2, pattern=PATTERN, due=due, late_penalty="zero", students=["amy"]), lambda s: None)
+    r5 = grade_class(_opts(tmp_path, z2, pattern=CANVAS_PATTERN, due=due, late_penalty="zero", students=["amy"]), lambda s: None)
     assert r5.graded_students == ["amy"] and r5.rows["amy"].score == 3 and len(r5.rows) == 4
     with (tmp_path / "out" / "grades.csv").open() as f:
         assert sorted(r["student_id"] for r in csv.DictReader(f)) == ["amy", "bob", "cat", "dan"]
