@@ -34,7 +34,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .repo import ROOT
+
 MAX_RUN = 40
 MIN_TOKENS = 30
 MAX_SHARE = 0.6
