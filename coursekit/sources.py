@@ -309,12 +309,6 @@ class ExerciseSource:
         return f"{len(self.tasks)} tasks, {self.max_points:g} points"
 
 
-def tasks(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """Legacy dict form of `group_tasks`, kept only for tests/test_answers.py (owned elsewhere); use
-    `ExerciseSource.tasks`. Delete once that test reads `Task` attributes."""
-    return [{"solutions": list(t.solutions), "tests": list(t.tests), "points": t.points} for t in group_tasks(nb)]
-
-
 def reads_for_book(text: str) -> nbformat.NotebookNode:
     """myst-nb reader for `solutions/*.py` pages in the solutions edition (py:percent with a Python kernel)."""
     nb = jupytext.reads(text, fmt="py:percent")

@@ -17,7 +17,7 @@ from .paths import repo_root
 PAGE = re.compile(r"^(chapters|exercises)/(\d\d_[a-z0-9_]+)$")
 
 
-def _line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
+def measurement_line(kind: str, name: str, results: dict, root: Path | None = None) -> str:
     when = results.get("date", "")
     cpus = results.get("machine", {}).get("cpus", "?")
     if kind == "chapters":
@@ -59,7 +59,7 @@ def _insert(app, doctree) -> None:
         return
     root = Path(app.srcdir)
     app.env.note_dependency(str(results_path(root)))
-    text = _line(m.group(1), m.group(2), load_results(root), root)
+    text = measurement_line(m.group(1), m.group(2), load_results(root), root)
     para = _paragraph(text, classes=["course-runtime"])
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:

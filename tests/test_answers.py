@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursekit.gradecheck import answer_problems, check_answers, corpus_summary
-from coursekit.sources import read_source, tasks
+from coursekit.sources import ExerciseSource
 
 from .answers import corpus
 from .repo import EXERCISES
@@ -23,8 +23,8 @@ def test_every_task_has_three_wrong_answers_and_a_valid_alternative(exercise):
     """Issue 18's floor, counted without grading: >= 3 plausible wrong answers and >= 1 valid one per graded task."""
     answers = CORPUS.get(exercise.name, [])
     short = []
-    for k, task in enumerate(tasks(read_source(exercise.source)), start=1):
-        mine = [a for a in answers if a.cell in task["solutions"]]
+    for k, task in enumerate(ExerciseSource.load(exercise.source).tasks, start=1):
+        mine = [a for a in answers if a.cell in task.solutions]
         wrong, valid = sum(a.kind == "wrong" for a in mine), sum(a.kind == "valid" for a in mine)
         if wrong < 3 or valid < 1:
             short.append(f"task {k}: {wrong} wrong, {valid} valid")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursekit.bench import load_results, write_results
-from coursekit.sphinxext import _line
+from coursekit.sphinxext import measurement_line
 
 from .repo import CHAPTERS, EXERCISES, ROOT
 
@@ -34,5 +34,5 @@ def test_markdown_table_is_generated_from_the_json(tmp_path):
 
 def test_page_lines_quote_the_measurement():
     name = CHAPTERS[0].name
-    assert f"about {RESULTS['chapters'][name]['seconds']:.0f} s" in _line("chapters", name, RESULTS)
-    assert f"about {RESULTS['exercises'][name]['autograde_seconds']:.0f} s" in _line("exercises", name, RESULTS)
+    assert f"about {RESULTS['chapters'][name]['seconds']:.0f} s" in measurement_line("chapters", name, RESULTS)
+    assert f"about {RESULTS['exercises'][name]['autograde_seconds']:.0f} s" in measurement_line("exercises", name, RESULTS)

@@ -252,3 +252,7 @@ def test_feedback_and_lms_layouts(graded):
     assert moodle["ok"] == "3" and moodle["blank"] == "0" and len(moodle) == len(cases)
     state = json.loads((out / "state.json").read_text())
     assert set(state["rows"]) == set(cases)
+
+
+# real nbgrader runs of whole classes (minutes): `make test` runs them, `make test-fast` does not
+pytestmark = pytest.mark.slow

@@ -167,3 +167,7 @@ def test_ctrl_c_keeps_what_is_graded_and_the_next_run_finishes(tmp_path, release
     assert {s: (r["status"], r["score"]) for s, r in final.items()} == {f"s{i}": ("graded", 3) for i in range(8)}
     # the rows graded before Ctrl-C were kept, not graded again (a regrade would write a new row: new seconds)
     assert {s: final[s] for s in graded} == {s: rows[s] for s in graded}, again.stdout[-2000:]
+
+
+# real nbgrader runs of whole classes (minutes): `make test` runs them, `make test-fast` does not
+pytestmark = pytest.mark.slow

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from coursekit.grading import GradeOptions, grade_class
 from coursekit.grading.sandbox import bwrap_problem
-from coursekit.nbgrader_adapter import Course
 from coursekit.sources import ExerciseSource
+
+from .builders import release_in_scratch_course, write_class
 
 A = "01_losses"
 
@@ -21,19 +21,14 @@ def test_tensorflow_exercise_solution_blank_partial(tmp_path, root):
         pytest.skip(f"needs the bubblewrap sandbox: {bwrap_problem()}")
     source_path = root / "solutions" / f"{A}.py"
     ex = ExerciseSource.load(source_path)
-    course = Course(tmp_path / "scratch")
-    course.add_source(A, ex.notebook)
-    release = course.generate(A)
+    release = release_in_scratch_course(tmp_path / "scratch", ex.notebook, A)
     first = ex.tasks[0]
     subs = {
         "solution": ex.filled(release, ex.solution_ids),
         "blank": release,
         "partial": ex.filled(release, first.solutions),
     }
-    folder = tmp_path / "class"
-    for sid, nb in subs.items():
-        (folder / sid).mkdir(parents=True)
-        nbformat.write(nb, folder / sid / f"{A}.ipynb")
+    folder = write_class(tmp_path / "class", subs, A)
     report = grade_class(
         GradeOptions(A, folder, tmp_path / "out", source=source_path, jobs=2, progress=False), lambda s: None
     )

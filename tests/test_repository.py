@@ -100,11 +100,12 @@ def test_requirements_are_pinned_and_environment_matches():
         "scikit-learn",
         "matplotlib",
         "pytest",
+        "ruff",
+        "mypy",
     ):
         assert name in pins, f"{name} is not pinned in requirements.txt"
-    assert (
-        pins["tensorflow"] == "2.21.0" and pins["jupyter-book"] == "1.0.4.post1" and pins["nbgrader"].startswith("0.9.")
-    )
+    # which versions are pinned is requirements.txt's business (make doctor checks the installed ones match it);
+    # this test checks only that every line is an exact pin and that the tools the course relies on are there
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert any(str(d).startswith("python=3.1") for d in env["dependencies"] if isinstance(d, str))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))

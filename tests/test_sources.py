@@ -12,7 +12,8 @@ from coursekit import generate
 from coursekit.paths import tool_env
 from coursekit.sources import KERNELSPEC, ExerciseSource, SourceError, Task, find_cell, grade_id, read_source
 
-TINY = Path(__file__).parent / "fixtures" / "00_tiny.py"
+from .builders import TINY
+
 
 
 def tiny_root(tmp_path: Path, source_text: str | None = None) -> Path:
