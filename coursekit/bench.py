@@ -42,8 +42,11 @@ def one_chapter(md: str) -> None:
 
     nb, run = execute(Path(md))
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the kernel is our child
-    print(json.dumps({"seconds": round(run.seconds, 1), "peak_mb": round(peak_kb / 1024), "error": run.error,
-                      "glue": glued(nb)}))
+    print(
+        json.dumps(
+            {"seconds": round(run.seconds, 1), "peak_mb": round(peak_kb / 1024), "error": run.error, "glue": glued(nb)}
+        )
+    )
 
 
 def one_grade(name: str) -> None:
@@ -53,13 +56,26 @@ def one_grade(name: str) -> None:
     r = check_exercise(ex, students=("solution",))
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     ok = abs(r.grades["solution"].score - r.max_points) < 1e-9
-    print(json.dumps({"autograde_seconds": round(r.autograde_seconds, 1), "peak_mb": round(peak_kb / 1024),
-                      "points": r.max_points, "full_marks": ok}))
+    print(
+        json.dumps(
+            {
+                "autograde_seconds": round(r.autograde_seconds, 1),
+                "peak_mb": round(peak_kb / 1024),
+                "points": r.max_points,
+                "full_marks": ok,
+            }
+        )
+    )
 
 
 def _child(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "coursekit", "bench", "--one", *args], capture_output=True, text=True,
-                          env=tool_env(), cwd=repo_root())
+    proc = subprocess.run(
+        [sys.executable, "-m", "coursekit", "bench", "--one", *args],
+        capture_output=True,
+        text=True,
+        env=tool_env(),
+        cwd=repo_root(),
+    )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
         return {"error": (proc.stderr or proc.stdout)[-2000:]}
@@ -74,8 +90,13 @@ def _chapter_twice(md: Path) -> dict:
     if any("seconds" not in r or r.get("error") for r in runs):
         return next(r for r in runs if "seconds" not in r or r.get("error"))
     first, second = (r.pop("glue", {}) for r in runs)
-    return {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs), "error": None,
-            "runs_seconds": [r["seconds"] for r in runs], "glue_differences": differences(first, second)}
+    return {
+        "seconds": min(r["seconds"] for r in runs),
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "error": None,
+        "runs_seconds": [r["seconds"] for r in runs],
+        "glue_differences": differences(first, second),
+    }
 
 
 def machine() -> dict:
@@ -88,20 +109,28 @@ def run_bench(chapter_names: list[str] | None = None, skip_grading: bool = False
     results = load_results()
     results["machine"] = machine()
     results["date"] = date.today().isoformat()
-    for ch in ([] if skip_chapters else named(chapters(), chapter_names)):
+    for ch in [] if skip_chapters else named(chapters(), chapter_names):
         r = _chapter_twice(ch.source)
         r["budget_seconds"] = budget_seconds(ch.source)
         results["chapters"][ch.name] = r
-        same = "same glued values" if not r.get("glue_differences") else f"DIFFERENT glued values: {r['glue_differences']}"
-        print(f"chapter  {ch.name:24s} {r.get('seconds', '?'):>6} s (budget {r['budget_seconds']:.0f} s)  "
-              f"peak {r.get('peak_mb', '?')} MB  {'ERROR' if r.get('error') else same}", flush=True)
+        same = (
+            "same glued values" if not r.get("glue_differences") else f"DIFFERENT glued values: {r['glue_differences']}"
+        )
+        print(
+            f"chapter  {ch.name:24s} {r.get('seconds', '?'):>6} s (budget {r['budget_seconds']:.0f} s)  "
+            f"peak {r.get('peak_mb', '?')} MB  {'ERROR' if r.get('error') else same}",
+            flush=True,
+        )
     if not skip_grading:
         for ex in named(exercises(), chapter_names):
             r = _child("grade", ex.name)
             r["budget_seconds"] = GRADE_BUDGET_S
             results["exercises"][ex.name] = r
-            print(f"autograde {ex.name:23s} {r.get('autograde_seconds', '?'):>6} s (budget {GRADE_BUDGET_S:.0f} s)  "
-                  f"peak {r.get('peak_mb', '?')} MB  full marks: {r.get('full_marks')}", flush=True)
+            print(
+                f"autograde {ex.name:23s} {r.get('autograde_seconds', '?'):>6} s (budget {GRADE_BUDGET_S:.0f} s)  "
+                f"peak {r.get('peak_mb', '?')} MB  full marks: {r.get('full_marks')}",
+                flush=True,
+            )
     write_results(results)
     return results
 
@@ -127,6 +156,8 @@ def write_results(results: dict, root: Path | None = None) -> None:
         g = results.get("exercises", {}).get(name, {})
         diff = r.get("glue_differences")
         same = "" if diff is None else ("yes" if not diff else "NO: " + "; ".join(diff)[:300])
-        lines.append(f"| {name} | {r.get('seconds', 'error')} | {r.get('budget_seconds', '')} | {r.get('peak_mb', '')} "
-                     f"| {same} | {g.get('autograde_seconds', '')} | {g.get('budget_seconds', '')} |")
+        lines.append(
+            f"| {name} | {r.get('seconds', 'error')} | {r.get('budget_seconds', '')} | {r.get('peak_mb', '')} "
+            f"| {same} | {g.get('autograde_seconds', '')} | {g.get('budget_seconds', '')} |"
+        )
     path.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")

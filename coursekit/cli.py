@@ -81,7 +81,9 @@ def cmd_grade_check(args) -> int:
             ok = abs(got - expected) < 1e-9
             status |= not ok
             detail = ", ".join(f"{t.grade_id}={t.score:g}/{t.max_score:g}" for t in r.grades[student].tests)
-            print(f"{ex.name} {student:8s}: {got:g}/{r.max_points:g} (expected {expected:g}) {'ok' if ok else 'WRONG'}  [{detail}]")
+            print(
+                f"{ex.name} {student:8s}: {got:g}/{r.max_points:g} (expected {expected:g}) {'ok' if ok else 'WRONG'}  [{detail}]"
+            )
         print(f"{ex.name}: autograde of 3 submissions took {r.autograde_seconds:.1f} s")
         if args.answers:
             from .gradecheck import answer_problems, check_answers, corpus_summary, load_answers
@@ -187,8 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run_chapter)
     p = sub.add_parser("grade-check", help="autograde solution / blank / partial with real nbgrader")
     p.add_argument("names", nargs="*", help="exercise names or numbers (default: all)")
-    p.add_argument("--answers", action="store_true",
-                   help="also grade the exercise's wrong-answer corpus (tests/answers/NN_*.py) and report it")
+    p.add_argument(
+        "--answers",
+        action="store_true",
+        help="also grade the exercise's wrong-answer corpus (tests/answers/NN_*.py) and report it",
+    )
     p.set_defaults(func=cmd_grade_check)
     p = sub.add_parser("bench", help="time chapters and autograding; write benchmarks/results.{json,md}")
     p.add_argument("names", nargs="*", help="chapter names or numbers (default: all)")
@@ -196,12 +201,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-chapters", action="store_true", help="time the solutions' autograde only")
     p.add_argument("--one", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_bench)
-    p = sub.add_parser("release", help="write a ready nbgrader course folder (config, source, assets, release) for one exercise")
+    p = sub.add_parser(
+        "release", help="write a ready nbgrader course folder (config, source, assets, release) for one exercise"
+    )
     p.add_argument("name", help="exercise name or number, e.g. 07 or 07_transfer")
     p.add_argument("--to", required=True, help="folder to write (created; must not already hold this exercise)")
     p.set_defaults(func=cmd_release)
-    sub.add_parser("doctor", help="check Python, pinned packages, TensorFlow and device, kernel, tools").set_defaults(func=cmd_doctor)
-    sub.add_parser("solutions-edition", help="build the instructors' solutions edition into _build/solutions-edition").set_defaults(func=cmd_solutions_edition)
+    sub.add_parser("doctor", help="check Python, pinned packages, TensorFlow and device, kernel, tools").set_defaults(
+        func=cmd_doctor
+    )
+    sub.add_parser(
+        "solutions-edition", help="build the instructors' solutions edition into _build/solutions-edition"
+    ).set_defaults(func=cmd_solutions_edition)
     grade_cli.add_parser(sub)
     for name, (_, text) in FORWARDED.items():
         p = sub.add_parser(name, help=text, add_help=False)

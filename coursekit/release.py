@@ -42,6 +42,12 @@ def release(ex: Exercise, to: Path) -> Course:
 
 def describe(ex: Exercise, course: Course) -> str:
     shipped = ExerciseSource.load(ex.source).assets
-    asset_lines = "".join(f"\n  source/{ex.name}/{n}: a course asset, copied beside every submission when grading" for n in shipped)
-    return STEPS.format(root=course.root, name=ex.name, asset_lines=asset_lines,
-                        and_assets=" and " + ", ".join(shipped) if shipped else "")
+    asset_lines = "".join(
+        f"\n  source/{ex.name}/{n}: a course asset, copied beside every submission when grading" for n in shipped
+    )
+    return STEPS.format(
+        root=course.root,
+        name=ex.name,
+        asset_lines=asset_lines,
+        and_assets=" and " + ", ".join(shipped) if shipped else "",
+    )

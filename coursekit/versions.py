@@ -53,7 +53,7 @@ def stated_minimums(setup_cell: str) -> dict[str, str] | None:
     return ast.literal_eval(m.group(1)) if m else None
 
 
-GUARD = '''\
+GUARD = """\
 # The oldest versions this notebook runs on (derived from what it uses; the course's tests check them).
 REQUIRED = {required}
 import re
@@ -79,7 +79,7 @@ if _too_old:
         f"Run  {{_fix}}  (in Colab, in a cell: !{{_fix}}), then restart the runtime "
         "(Colab: Runtime > Restart session) and run the notebook again."
     )
-'''
+"""
 
 
 def guard(required: dict[str, str]) -> str:

@@ -110,8 +110,12 @@ def _entries_from_zip(archive: Path, budget: _Budget):
             yield info.filename, (lambda info=info: budget.read(info.file_size, lambda: zf.open(info))), mtime
 
 
-def collect(source: Path, pattern: str | None = None, max_notebook_bytes: int = MAX_NOTEBOOK_BYTES,
-            max_total_bytes: int = MAX_TOTAL_BYTES) -> Collected:
+def collect(
+    source: Path,
+    pattern: str | None = None,
+    max_notebook_bytes: int = MAX_NOTEBOOK_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+) -> Collected:
     """Every student's latest notebook in `source` (a folder or a .zip); notebooks are read only within the caps."""
     regex = re.compile(pattern or DEFAULT_PATTERN)
     out = Collected()
@@ -134,8 +138,10 @@ def collect(source: Path, pattern: str | None = None, max_notebook_bytes: int = 
             continue
         student, ts = found
         if not STUDENT_ID.fullmatch(student):
-            out.ignored.append(f"{posix}: student id {student!r} is not a safe name (1-100 letters, digits, _ . @ + -, "
-                               "starting with a letter or digit)")
+            out.ignored.append(
+                f"{posix}: student id {student!r} is not a safe name (1-100 letters, digits, _ . @ + -, "
+                "starting with a letter or digit)"
+            )
             continue
         data, problem = read()
         sub = Submission(student, data, ts or mtime, posix, problem)
@@ -145,6 +151,8 @@ def collect(source: Path, pattern: str | None = None, max_notebook_bytes: int = 
             continue
         newer, older = (sub, old) if sub.timestamp >= old.timestamp else (old, sub)
         out.submissions[student] = newer
-        out.replaced.append(f"{student}: {older.origin} ({older.timestamp:%Y-%m-%d %H:%M:%S}) replaced by "
-                            f"{newer.origin} ({newer.timestamp:%Y-%m-%d %H:%M:%S})")
+        out.replaced.append(
+            f"{student}: {older.origin} ({older.timestamp:%Y-%m-%d %H:%M:%S}) replaced by "
+            f"{newer.origin} ({newer.timestamp:%Y-%m-%d %H:%M:%S})"
+        )
     return out

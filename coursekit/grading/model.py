@@ -42,8 +42,14 @@ class Status(enum.StrEnum):
     def zero_points(self) -> bool:
         """The row has 0 points because of what happened, not what was answered: nothing ran to the end, or it is
         another assignment's notebook (``cell_timeout`` rows keep what their other cells earned)."""
-        return self in (Status.TIMED_OUT, Status.KERNEL_DIED, Status.ERROR, Status.UNREADABLE, Status.NOT_GRADED,
-                        Status.WRONG_ASSIGNMENT)
+        return self in (
+            Status.TIMED_OUT,
+            Status.KERNEL_DIED,
+            Status.ERROR,
+            Status.UNREADABLE,
+            Status.NOT_GRADED,
+            Status.WRONG_ASSIGNMENT,
+        )
 
 
 @dataclass(frozen=True)
@@ -63,11 +69,13 @@ class Limits:
     threads: int = 0
 
     def describe(self) -> str:
-        return (f"cell timeout {self.cell_timeout_s} s, notebook timeout {self.notebook_timeout_s} s, "
-                f"kernel address space {self.memory_bytes / GiB:g} GiB, own folder {self.folder_bytes / MiB:g} MiB, "
-                f"/tmp {self.tmp_bytes / MiB:g} MiB, /dev/shm {self.shm_bytes / MiB:g} MiB, "
-                f"files {self.file_bytes / MiB:g} MiB each, no network"
-                + (f", {self.threads} thread(s) per kernel" if self.threads else ""))
+        return (
+            f"cell timeout {self.cell_timeout_s} s, notebook timeout {self.notebook_timeout_s} s, "
+            f"kernel address space {self.memory_bytes / GiB:g} GiB, own folder {self.folder_bytes / MiB:g} MiB, "
+            f"/tmp {self.tmp_bytes / MiB:g} MiB, /dev/shm {self.shm_bytes / MiB:g} MiB, "
+            f"files {self.file_bytes / MiB:g} MiB each, no network"
+            + (f", {self.threads} thread(s) per kernel" if self.threads else "")
+        )
 
 
 @dataclass

@@ -33,19 +33,46 @@ def write_grades_csv(report: ClassReport, path: Path) -> Path:
     tasks = list(report.task_points)
     with path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", "score", "max_score", "late_penalty", *[f"{t} (of {report.task_points[t]:g})" for t in tasks],
-                    "status", "submitted_at", "seconds", "repairs", "flags", "error"])
+        w.writerow(
+            [
+                "student_id",
+                "score",
+                "max_score",
+                "late_penalty",
+                *[f"{t} (of {report.task_points[t]:g})" for t in tasks],
+                "status",
+                "submitted_at",
+                "seconds",
+                "repairs",
+                "flags",
+                "error",
+            ]
+        )
         for r in _rows(report):
-            w.writerow([r.student, f"{r.score:g}", f"{report.max_points:g}", f"{r.late_penalty:g}",
-                        *[f"{r.tasks.get(t, 0.0):g}" for t in tasks], r.status, r.timestamp, f"{r.seconds:.1f}",
-                        " | ".join(r.repairs), " | ".join(r.flags), r.error.strip().splitlines()[-1][:200] if r.error.strip() else ""])
+            w.writerow(
+                [
+                    r.student,
+                    f"{r.score:g}",
+                    f"{report.max_points:g}",
+                    f"{r.late_penalty:g}",
+                    *[f"{r.tasks.get(t, 0.0):g}" for t in tasks],
+                    r.status,
+                    r.timestamp,
+                    f"{r.seconds:.1f}",
+                    " | ".join(r.repairs),
+                    " | ".join(r.flags),
+                    r.error.strip().splitlines()[-1][:200] if r.error.strip() else "",
+                ]
+            )
     return path
 
 
 def write_canvas_csv(report: ClassReport, path: Path) -> Path:
     with path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{report.assignment} ({report.max_points:g})"])
+        w.writerow(
+            ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{report.assignment} ({report.max_points:g})"]
+        )
         w.writerow(["    Points Possible", "", "", "", "", f"{report.max_points:g}"])
         for r in _rows(report):
             w.writerow([r.student, r.student, "", r.student, "", f"{r.score:g}"])
@@ -71,10 +98,16 @@ def write_png(report: ClassReport, path: Path) -> Path:
     rows = _rows(report)
     fig, axes = plt.subplots(1, len(tasks) + 1, figsize=(3.2 * (len(tasks) + 1), 3.2), squeeze=False)
     series = [("total", report.max_points, [r.score for r in rows])] + [
-        (t, report.task_points[t], [r.tasks.get(t, 0.0) for r in rows]) for t in tasks]
+        (t, report.task_points[t], [r.tasks.get(t, 0.0) for r in rows]) for t in tasks
+    ]
     for ax, (name, top, values) in zip(axes[0], series, strict=True):
-        ax.hist(values, bins=[x - 0.25 for x in range(int(top) + 2)] if top <= 20 else 20,
-                color="#0072B2", edgecolor="black", hatch="//")
+        ax.hist(
+            values,
+            bins=[x - 0.25 for x in range(int(top) + 2)] if top <= 20 else 20,
+            color="#0072B2",
+            edgecolor="black",
+            hatch="//",
+        )
         ax.set_title(f"{name} (max {top:g})")
         ax.set_xlabel("points")
         ax.set_ylabel("submissions")
@@ -89,25 +122,44 @@ def write_markdown(report: ClassReport, path: Path, png: Path) -> Path:
     rows = _rows(report)
     statuses = Counter(r.status for r in rows)
     failing = Counter(gid for r in rows for gid, pts in r.tests.items() if pts < report.test_points.get(gid, 0))
-    lines = [f"# Grading report: {report.assignment}", "",
-             f"{len(rows)} submissions, max {report.max_points:g} points; graded in this run: {report.graded_now}, "
-             f"unchanged and skipped: {report.skipped}; wall time {report.wall_seconds:.1f} s.", "",
-             f"Isolation: {report.isolation}.", ""]
+    lines = [
+        f"# Grading report: {report.assignment}",
+        "",
+        f"{len(rows)} submissions, max {report.max_points:g} points; graded in this run: {report.graded_now}, "
+        f"unchanged and skipped: {report.skipped}; wall time {report.wall_seconds:.1f} s.",
+        "",
+        f"Isolation: {report.isolation}.",
+        "",
+    ]
     if report.interrupted:
         lines += ["**Interrupted**: rows with status `not_graded` are graded by the next run.", ""]
     scores = sorted(r.score for r in rows)
     if scores:
         lines += [f"Mean score {sum(scores) / len(scores):.2f}, median {scores[len(scores) // 2]:g}.", ""]
-    lines += [f"![Score histograms: total and per task]({png.name})", "", "## Status", "", "| status | submissions |", "|---|---:|"]
+    lines += [
+        f"![Score histograms: total and per task]({png.name})",
+        "",
+        "## Status",
+        "",
+        "| status | submissions |",
+        "|---|---:|",
+    ]
     lines += [f"| {s} | {n} |" for s, n in sorted(statuses.items())]
     lines += ["", "## Failing tests", "", "| test | points | submissions failing |", "|---|---:|---:|"]
     lines += [f"| {gid} | {report.test_points[gid]:g} | {failing.get(gid, 0)} |" for gid in report.test_points]
     sections = [
-        ("Timed out, crashed, unreadable or another assignment (0 points; review by hand)",
-         [f"`{r.student}`: {r.status}: {_last_line(r.error)}" for r in rows if r.status.zero_points]),
-        ("A cell hit the time limit (that cell's tests scored 0, the others kept their points; review by hand)",
-         [f"`{r.student}`: {r.status}: {_last_line(r.error)}" for r in rows
-          if r.status.needs_review and not r.status.zero_points]),
+        (
+            "Timed out, crashed, unreadable or another assignment (0 points; review by hand)",
+            [f"`{r.student}`: {r.status}: {_last_line(r.error)}" for r in rows if r.status.zero_points],
+        ),
+        (
+            "A cell hit the time limit (that cell's tests scored 0, the others kept their points; review by hand)",
+            [
+                f"`{r.student}`: {r.status}: {_last_line(r.error)}"
+                for r in rows
+                if r.status.needs_review and not r.status.zero_points
+            ],
+        ),
         ("Repairs made before grading", [f"`{r.student}`: {x}" for r in rows for x in r.repairs]),
         ("Integrity flags (manual review; scores unchanged)", [f"`{r.student}`: {x}" for r in rows for x in r.flags]),
         ("Ignored files", report.ignored),
@@ -129,9 +181,11 @@ def write_reports(report: ClassReport, log: Callable[[str], None] = print) -> di
 
     out = report.out
     t0 = time.perf_counter()
-    files = {"grades": write_grades_csv(report, out / "grades.csv"),
-             "canvas": write_canvas_csv(report, out / "canvas.csv"),
-             "moodle": write_moodle_csv(report, out / "moodle.csv")}
+    files = {
+        "grades": write_grades_csv(report, out / "grades.csv"),
+        "canvas": write_canvas_csv(report, out / "canvas.csv"),
+        "moodle": write_moodle_csv(report, out / "moodle.csv"),
+    }
     files["png"] = write_png(report, out / "report.png")
     files["report"] = write_markdown(report, out / "report.md", files["png"])
     report.add_stage("parent: CSV, PNG and Markdown reports", time.perf_counter() - t0)

@@ -43,8 +43,10 @@ class GradingState:
     def check_source(self, source_sha: str, where: Path, assignment: str) -> None:
         """Raise StateMismatch when this folder was graded from a different source; else adopt `source_sha`."""
         if self.source_sha not in (None, source_sha):
-            raise StateMismatch(f"{where}: graded with a different version of {assignment}'s source; "
-                                "use a new --out folder (grades from different tests must not mix)")
+            raise StateMismatch(
+                f"{where}: graded with a different version of {assignment}'s source; "
+                "use a new --out folder (grades from different tests must not mix)"
+            )
         self.source_sha = source_sha
 
     def should_skip(self, sid: str, sha: str, *, force: bool = False, students: list[str] | None = None) -> bool:
@@ -55,7 +57,9 @@ class GradingState:
         wanted = students is None or sid in students
         return not wanted or (prev.sha256 == sha and not force and students is None)
 
-    def anything_to_grade(self, shas: dict[str, str], *, force: bool = False, students: list[str] | None = None) -> bool:
+    def anything_to_grade(
+        self, shas: dict[str, str], *, force: bool = False, students: list[str] | None = None
+    ) -> bool:
         """Whether some submission in `shas` (student -> sha256) will be graded by this run."""
         wanted = [s for s in shas if students is None or s in students]
         return any(not self.should_skip(s, shas[s], force=force, students=students) for s in wanted)
@@ -67,8 +71,9 @@ class GradingState:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(self.path, {"source_sha": self.source_sha,
-                                      "rows": {sid: asdict(r) for sid, r in sorted(self.rows.items())}})
+        write_json_atomic(
+            self.path, {"source_sha": self.source_sha, "rows": {sid: asdict(r) for sid, r in sorted(self.rows.items())}}
+        )
 
 
 __all__ = ["GradingState", "StateMismatch", "Status", "write_json_atomic"]

@@ -81,15 +81,19 @@ def notes_from(autograded: nbformat.NotebookNode, limits: Limits) -> list[str]:
     stderr_cells = disk = 0
     for cell in autograded.cells:
         outs = cell.get("outputs", [])
-        stderr_cells += any(o.get("output_type") == "stream" and o.get("text", "").startswith(STDERR_MARK) for o in outs)
+        stderr_cells += any(
+            o.get("output_type") == "stream" and o.get("text", "").startswith(STDERR_MARK) for o in outs
+        )
         text = "".join(o.get("evalue", "") + "".join(o.get("traceback", [])) + o.get("text", "") for o in outs)
         disk += any(e in text for e in DISK_ERRORS)
     notes = []
     if stderr_cells:
         notes.append(f"wrote to stderr in {stderr_cells} cell(s): shown in the feedback, no points lost")
     if disk:
-        notes.append(f"reached a disk limit in {disk} cell(s) (own folder {limits.folder_bytes // 1024**2} MiB, "
-                     f"/tmp {limits.tmp_bytes // 1024**2} MiB, files {limits.file_bytes // 1024**2} MiB each)")
+        notes.append(
+            f"reached a disk limit in {disk} cell(s) (own folder {limits.folder_bytes // 1024**2} MiB, "
+            f"/tmp {limits.tmp_bytes // 1024**2} MiB, files {limits.file_bytes // 1024**2} MiB each)"
+        )
     return notes
 
 
@@ -120,13 +124,16 @@ def _config(root: Path, job: GradeJob, ipc_dir: Path):
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import IgnorePattern
 
-    c = course_config(root, cell_timeout=job.limits.cell_timeout_s, late_penalty=job.late_penalty,
-                      ignore_pattern=job.ignore_pattern)
+    c = course_config(
+        root, cell_timeout=job.limits.cell_timeout_s, late_penalty=job.late_penalty, ignore_pattern=job.ignore_pattern
+    )
     # once the last cell has run, every output is in the notebook: kill the kernel instead of asking it to exit.
     # A graceful exit runs TensorFlow's teardown, about 1 s per submission on two cores (make bench-grade)
     c.Execute.shutdown_kernel = "immediate"
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
-    c.Autograde.autograde_preprocessors = steps[: steps.index(IgnorePattern) + 1] + [StderrShown] + steps[steps.index(IgnorePattern) + 1:]
+    c.Autograde.autograde_preprocessors = (
+        steps[: steps.index(IgnorePattern) + 1] + [StderrShown] + steps[steps.index(IgnorePattern) + 1 :]
+    )
     # the kernel has no network (its own namespace): it talks to nbgrader over Unix sockets in ipc_dir
     c.KernelManager.transport = "ipc"
     c.KernelManager.ip = str(ipc_dir / "k")
@@ -199,7 +206,9 @@ def grade_submission(job: GradeJob) -> GradeResult:
         root, workdir = _private_course(job, tmp)
         runtime = tmp / "runtime"
         runtime.mkdir()
-        write_kernelspec(tmp / "kernels", workdir, runtime, job.limits, job.isolate and bwrap_problem() is None, ipc_dir)
+        write_kernelspec(
+            tmp / "kernels", workdir, runtime, job.limits, job.isolate and bwrap_problem() is None, ipc_dir
+        )
         stages = {"worker: private course copy": time.perf_counter() - t0}
         t1 = time.perf_counter()
         out, timed_out = _autograde(job, _config(root, job, ipc_dir), tmp, runtime)
@@ -207,15 +216,24 @@ def grade_submission(job: GradeJob) -> GradeResult:
         seconds = time.perf_counter() - t0
         nb_path = workdir / f"{job.assignment}.ipynb"
         if timed_out:
-            return GradeResult(sid, Status.TIMED_OUT, seconds,
-                               error=f"stopped after the notebook limit of {job.limits.notebook_timeout_s} s")
+            return GradeResult(
+                sid,
+                Status.TIMED_OUT,
+                seconds,
+                error=f"stopped after the notebook limit of {job.limits.notebook_timeout_s} s",
+            )
         if not out["success"] or not nb_path.exists():
             log = (out.get("log") or "") + (out.get("error") or "")
             return GradeResult(sid, Status(failure_kind(log)), seconds, error=failure_reason(log))
         text = nb_path.read_text(encoding="utf-8")
-        return GradeResult(sid, Status.CELL_TIMEOUT if hit_cell_timeout(text) else Status.GRADED, seconds,
-                           autograded_json=text, notes=notes_from(nbformat.reads(text, as_version=4), job.limits),
-                           stages=stages)
+        return GradeResult(
+            sid,
+            Status.CELL_TIMEOUT if hit_cell_timeout(text) else Status.GRADED,
+            seconds,
+            autograded_json=text,
+            notes=notes_from(nbformat.reads(text, as_version=4), job.limits),
+            stages=stages,
+        )
     except Exception as exc:  # noqa: BLE001 - one submission's failure must never stop a class
         return GradeResult(sid, Status.ERROR, time.perf_counter() - t0, error=f"{type(exc).__name__}: {exc}")
     finally:

@@ -78,8 +78,9 @@ class Grade:
 class Course:
     """An nbgrader course directory at `root` (created if missing)."""
 
-    def __init__(self, root: Path, cell_timeout: int = CELL_TIMEOUT_S, portable: bool = False,
-                 late_penalty: str = "none"):
+    def __init__(
+        self, root: Path, cell_timeout: int = CELL_TIMEOUT_S, portable: bool = False, late_penalty: str = "none"
+    ):
         """`portable`: the config names its own folder as the course root (so the folder can be moved or
         handed to an instructor), instead of this absolute path."""
         self.root = Path(root).resolve()
@@ -90,9 +91,7 @@ class Course:
     def nbgrader(self, *args: str, timeout: float | None = NBGRADER_TIMEOUT_S) -> str:
         """Run nbgrader's command line in this course folder (at most `timeout` seconds: a hung nbgrader fails)."""
         cmd = ["nbgrader", *args]
-        proc = subprocess.run(
-            cmd, cwd=self.root, env=tool_env(), capture_output=True, text=True, timeout=timeout
-        )
+        proc = subprocess.run(cmd, cwd=self.root, env=tool_env(), capture_output=True, text=True, timeout=timeout)
         out = proc.stdout + proc.stderr
         if proc.returncode != 0 or log_failed(out):
             raise NbgraderError(f"`{' '.join(cmd)}` failed (exit {proc.returncode}):\n{out[-4000:]}")
@@ -131,8 +130,9 @@ class Course:
             plugin.export(gb)
         return Path(dest)
 
-    def _place(self, step: str, student: str, assignment: str, nb: nbformat.NotebookNode,
-               extra_files: dict[str, Path] | None) -> Path:
+    def _place(
+        self, step: str, student: str, assignment: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None
+    ) -> Path:
         folder = self.path(step, student, assignment)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{assignment}.ipynb"
@@ -141,7 +141,9 @@ class Course:
             (folder / name).write_bytes(Path(src).read_bytes())
         return path
 
-    def add_source(self, assignment: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None) -> Path:
+    def add_source(
+        self, assignment: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None
+    ) -> Path:
         """The instructor source notebook, and the files the assignment ships (name -> path)."""
         return self._place("source", ".", assignment, nb, extra_files)
 
@@ -150,7 +152,9 @@ class Course:
         self.run_api("generate_assignment", assignment, force=True)
         return nbformat.read(self.path("release", ".", assignment, f"{assignment}.ipynb"), as_version=4)
 
-    def submit(self, assignment: str, student: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None) -> Path:
+    def submit(
+        self, assignment: str, student: str, nb: nbformat.NotebookNode, extra_files: dict[str, Path] | None = None
+    ) -> Path:
         """Place a submission; `extra_files` (name -> path) are the files the assignment ships, copied beside it."""
         return self._place("submitted", student, assignment, nb, extra_files)
 
