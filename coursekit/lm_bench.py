@@ -28,7 +28,6 @@ from typing import Any
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 from . import lm  # noqa: E402
 from .paths import repo_root  # noqa: E402
@@ -149,16 +148,7 @@ def frontier_points(vocab_size: int) -> list[dict[str, Any]]:
     return points
 
 
-def versions() -> dict[str, str]:
-    import tensorflow as tf
-
-    return {
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "numpy": np.__version__,
-    }
+versions = lm.versions  # the same record of what ran, as the pretrained model's
 
 
 def settings() -> dict[str, Any]:

@@ -104,12 +104,16 @@ def count_correct(model, data: dict[str, np.ndarray]) -> int:
 
 def train(recipe: dict[str, Any] = RECIPE):
     """Train the base with the recipe; returns (model, data, seconds)."""
+    return _fit(build_model, source_split(recipe), recipe)
+
+
+def _fit(build, data: dict[str, np.ndarray], recipe: dict[str, Any]):
+    """Build a base for the recipe's source classes and train it with the recipe; returns (model, data, seconds)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
-    data = source_split(recipe)
     keras.utils.set_random_seed(recipe["seed"])
-    model = build_model(len(recipe["source_classes"]))
+    model = build(len(recipe["source_classes"]))
     model.compile(
         optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -187,26 +191,7 @@ def build_mnist1d_model(n_classes: int = 5):
 
 def train_mnist1d(recipe: dict[str, Any] = MNIST1D_RECIPE):
     """Train the MNIST-1D base with the recipe; returns (model, data, seconds)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-
-    data = mnist1d_source(recipe)
-    keras.utils.set_random_seed(recipe["seed"])
-    model = build_mnist1d_model(len(recipe["source_classes"]))
-    model.compile(
-        optimizer=keras.optimizers.Adam(recipe["learning_rate"]),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
-    start = time.perf_counter()
-    model.fit(
-        data["x_train"],
-        data["y_train"],
-        batch_size=recipe["batch_size"],
-        epochs=recipe["epochs"],
-        shuffle=True,
-        verbose=0,
-    )
-    return model, data, time.perf_counter() - start
+    return _fit(build_mnist1d_model, mnist1d_source(recipe), recipe)
 
 
 def mnist1d_asset_paths(root: Path | None = None) -> tuple[Path, Path]:
