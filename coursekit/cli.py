@@ -28,11 +28,7 @@ def _everything() -> list[Chapter | Exercise]:
 def cmd_generate(args) -> int:
     if args.names:
         select(_everything(), args.names)  # unknown names stop here with the known ones listed
-    try:
-        report = generate.write_all(names=args.names)
-    except SourceError as exc:
-        print(f"error: {exc}\nNothing was written.", file=sys.stderr)
-        return 2
+    report = generate.write_all(names=args.names)  # a SourceError: _handle_errors says nothing was written
     for p in report.written:
         print(f"wrote     {p.relative_to(repo_root())}")
     print(f"{len(report.written)} written, {len(report.unchanged)} unchanged")
@@ -166,11 +162,7 @@ def cmd_release(args) -> int:
     from .release import describe, release
 
     (ex,) = select(exercises(), [args.name])
-    try:
-        course = release(ex, Path(args.to))
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    course = release(ex, Path(args.to))  # an existing course folder: FileExistsError, exit 2 (_handle_errors)
     print(describe(ex, course))
     return 0
 

@@ -34,7 +34,7 @@ from typing import Callable
 
 import nbformat
 
-from ..nbgrader_adapter import NBGRADER_IGNORE_PATTERN, Course, test_scores, zero_missing
+from ..nbgrader_adapter import Course, test_scores, zero_missing
 from ..paths import repo_root
 from ..sources import ExerciseSource
 from .inputs import Collected, collect, utc
@@ -174,7 +174,6 @@ class ClassGrader:
             str(self.root),
             prepared.row.timestamp,
             limits,
-            NBGRADER_IGNORE_PATTERN,
             self.opts.late_penalty,
             self.opts.isolate,
         )

@@ -61,7 +61,7 @@ def write_grades_csv(report: ClassReport, path: Path) -> Path:
                     f"{r.seconds:.1f}",
                     " | ".join(r.repairs),
                     " | ".join(r.flags),
-                    r.error.strip().splitlines()[-1][:200] if r.error.strip() else "",
+                    _last_line(r.error),
                 ]
             )
     return path

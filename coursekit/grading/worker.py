@@ -39,7 +39,6 @@ class GradeJob:
     course_root: str  # master course: read here, never written
     timestamp: str | None
     limits: Limits
-    ignore_pattern: str
     late_penalty: str = "none"
     isolate: bool = True
 
@@ -124,9 +123,7 @@ def _config(root: Path, job: GradeJob, ipc_dir: Path):
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import IgnorePattern
 
-    c = course_config(
-        root, cell_timeout=job.limits.cell_timeout_s, late_penalty=job.late_penalty, ignore_pattern=job.ignore_pattern
-    )
+    c = course_config(root, cell_timeout=job.limits.cell_timeout_s, late_penalty=job.late_penalty)
     # once the last cell has run, every output is in the notebook: kill the kernel instead of asking it to exit.
     # A graceful exit runs TensorFlow's teardown, about 1 s per submission on two cores (make bench-grade)
     c.Execute.shutdown_kernel = "immediate"

@@ -29,7 +29,6 @@ def course_config(
     *,
     cell_timeout: int = CELL_TIMEOUT_S,
     late_penalty: str = "none",
-    ignore_pattern: str = NBGRADER_IGNORE_PATTERN,
 ) -> Config:
     """nbgrader's configuration for a course folder at `root`."""
     c = Config()
@@ -40,7 +39,7 @@ def course_config(
     # TensorFlow prints start-up lines to stderr that TF_CPP_MIN_LOG_LEVEL does not silence; nbgrader would give 0
     # to a test cell with any stderr output. Drop only those lines (the grader shows any other stderr, marked).
     c.IgnorePattern.enabled = True
-    c.IgnorePattern.pattern = ignore_pattern
+    c.IgnorePattern.pattern = NBGRADER_IGNORE_PATTERN
     c.ClearSolutions.code_stub = dict(CODE_STUB)
     c.ClearSolutions.text_stub = TEXT_STUB
     c.LateSubmissionPlugin.penalty_method = late_penalty
@@ -69,7 +68,7 @@ def course_path(root: Path | str, step: str, student: str, assignment: str, *par
     have no student folder: pass ``"."``)."""
     from nbgrader.coursedir import CourseDirectory
 
-    cd = CourseDirectory(config=course_config(root))
+    cd = CourseDirectory(root=str(root))
     return Path(os.path.normpath(cd.format_path(step, student, assignment))).joinpath(*parts)
 
 

@@ -30,6 +30,7 @@ class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message carries its output."""
 
 
+@functools.cache
 def alembic_head() -> str:
     """The gradebook schema's alembic revision, read with alembic's own API in this process.
 
@@ -39,11 +40,6 @@ def alembic_head() -> str:
     ``use_in_process_alembic`` points nbgrader at this function instead; tests/test_release.py checks that both
     give the same revision.
     """
-    return _alembic_head()
-
-
-@functools.cache
-def _alembic_head() -> str:
     import nbgrader
     from alembic.script import ScriptDirectory
 
@@ -106,7 +102,7 @@ class Course:
         return course_path(self.root, step, student, assignment, *parts)
 
     def api(self):
-        """nbgrader's own Python API on this course, configured from its nbgrader_config.py."""
+        """nbgrader's own Python API on this course, with the course's Config (what its nbgrader_config.py says)."""
         return nbgrader_api(self.config)
 
     def run_api(self, method: str, *args, **kwargs) -> str:
